@@ -1,0 +1,1 @@
+"""Loaders turning published taxonomy downloads into ``taxonomy.model`` records."""
