@@ -37,14 +37,17 @@ _PREFIXES = {
         knowledge of; basic knowledge of; knowledge of; knowledge in; worked with; working
         with; i worked with; i have worked with; i can; i am able to; able to; ability to;
         i know how to; know how to; in my last job i had to; i had to; i have; i am good at;
-        good at; proficient in; proficiency in; skilled in; familiar with; competent in;
-        responsible for; expertise in; trained in; qualified in; certified in""",
+        good at; skilled at; skilled in; experienced at; expert in; expertise in; proficient
+        in; proficiency in; familiar with; competent in; responsible for; trained in;
+        qualified in; certified in; background in; hands on experience with""",
     "sv": """kompetenser; kompetens; kunskaper; färdigheter; erfarenhet av; erfarenhet inom;
         lång erfarenhet av; har erfarenhet av; god kunskap inom; god kunskap om; god kunskap i;
         goda kunskaper i; goda kunskaper inom; goda kunskaper om; kunskap om; kunskap inom;
         kunskap i; kunskaper i; kunskaper inom; har jobbat med; har arbetat med; arbetat med;
         jobbat med; jag kan; kan; van vid; jag är van vid; utbildad inom; utbildad i;
-        utbildning inom; jag behärskar; behärskar; certifierad inom; ansvarig för""",
+        utbildning inom; jag behärskar; behärskar; certifierad inom; ansvarig för;
+        jag har arbetat med; jag har jobbat med; mångårig erfarenhet av; erfarenhet från;
+        kunnig inom; kunnig i""",
 }
 _SUFFIXES = {
     "en": """daily; every day; each day; on a daily basis; regularly; for 0 years; 0 years;

@@ -68,7 +68,7 @@ class GramIndex:
         val = np.repeat(weights, ends - starts) * np.concatenate(
             [self.data[s:e] for s, e in zip(starts, ends, strict=True)]
         )
-        return np.bincount(idx, weights=val, minlength=self.n_docs)
+        return np.bincount(idx, weights=val, minlength=self.n_docs).astype(np.float64, copy=False)
 
     def top(self, words: Sequence[str], k: int) -> npt.NDArray[np.intp]:
         """Return the indices of the ``k`` documents most like ``words``, best first."""

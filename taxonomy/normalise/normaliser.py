@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from taxonomy.model import ConceptKind, LabelKind, Taxonomy
@@ -14,6 +15,8 @@ from taxonomy.normalise.ngrams import GramIndex
 from taxonomy.text import frame_mask, stems, tokens
 
 SHORTLIST = 40
+PART = 0.8  # similarity of a compound part to the whole compound
+JOINED = 0.95  # similarity of a compound to the same words written apart
 _KIND_BONUS = {LabelKind.PREFERRED: 0.002, LabelKind.ALTERNATIVE: 0.001, LabelKind.HIDDEN: 0.0}
 
 
@@ -43,7 +46,29 @@ class _Query:
     words: list[str]
     stems: list[str]
     content: list[int]  # positions of the non-frame tokens
+    text: str  # the content tokens joined by spaces
     cache: dict[str, list[float]]  # label word -> similarity to each query token
+
+
+def _part(q: str, word: str, stem: str) -> float:
+    """Credit a label word found inside an unknown query compound ("humanrobot" ~ "robot")."""
+    if len(q) > len(word) >= 4 and (q.startswith(stem) or q.endswith(word)):
+        return PART
+    return 0.0
+
+
+def _joined(row: list[float], words: list[str], query_stems: list[str], word: str) -> None:
+    """Credit two adjacent query words that a label writes as one compound ("svets teknik")."""
+    for j in range(len(words) - 1):
+        head, tail = query_stems[j], words[j + 1]
+        if (
+            min(len(head), len(tail)) >= 3
+            and len(word) <= len(words[j]) + len(tail) + 1  # room for a linking "s"
+            and word.startswith(head)
+            and word.endswith(tail)
+        ):
+            row[j] = max(row[j], JOINED)
+            row[j + 1] = max(row[j + 1], JOINED)
 
 
 class Normaliser:
@@ -83,6 +108,7 @@ class Normaliser:
         n = max(1, len(self._entries))
         self._idf = {s: math.log(1 + n / c) for s, c in df.items()}
         self._unknown_idf = math.log(1 + n)
+        self._vocab = {w for e in self._entries for w in e.words}
         self._grams = GramIndex([e.words for e in self._entries])
 
     @classmethod
@@ -134,7 +160,8 @@ class Normaliser:
     def _query(self, words: list[str], lang: str) -> _Query:
         mask = frame_mask(words, lang)
         content = [i for i, is_frame in enumerate(mask) if not is_frame] or list(range(len(words)))
-        return _Query(lang, words, stems(words, lang), content, {})
+        text = " ".join(words[i] for i in content)
+        return _Query(lang, words, stems(words, lang), content, text, {})
 
     def _shortlist(self, query: _Query) -> list[int]:
         content = [query.words[i] for i in query.content]
@@ -153,14 +180,21 @@ class Normaliser:
         for q, q_stem in zip(query.words, query.stems, strict=True):
             if q == word or q_stem == stem:
                 row.append(1.0)
-            elif min(len(q), len(word)) > 3:
-                # OSA counts a swap of adjacent letters as one edit, like the typos people make.
+            elif min(len(q), len(word)) >= 3:
+                # OSA counts a swap of adjacent letters as one edit, like the typos people make;
+                # a short word (an acronym) may carry one edit, a longer one 30 %.
                 sim = max(
                     OSA.normalized_similarity(q, word), OSA.normalized_similarity(q_stem, stem)
                 )
-                row.append(sim if sim >= 0.7 else 0.0)
+                one_edit = OSA.distance(q, word, score_cutoff=1) <= 1
+                if sim >= 0.7 or one_edit:
+                    row.append(sim)
+                else:
+                    row.append(0.0 if q in self._vocab else _part(q, word, stem))
             else:
                 row.append(0.0)
+        if max(row) < JOINED and len(word) >= 6:
+            _joined(row, query.words, query.stems, word)
         query.cache[word] = row
         return row
 
@@ -193,4 +227,6 @@ class Normaliser:
         score = 0.55 * label_cov + 0.45 * query_cov
         if query.content == list(range(n)) and label_cov == query_cov == 1.0:
             score = 0.99  # same words, other order or inflection
-        return score * 0.98 + entry.bonus
+        # Letter-level likeness breaks ties between labels with the same words or stems.
+        chars = fuzz.ratio(query.text, " ".join(entry.words)) / 100
+        return score * 0.93 + chars * 0.05 + entry.bonus
