@@ -1,0 +1,213 @@
+"""The portfolio index: one sparse row per searchable portfolio, changed one at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.base import BaseEstimator
+
+from matching.occupations import OccupationModel
+from matching.postings import Postings, _grown
+from matching.records import Portfolio
+from matching.space import SkillSpace
+from matching.text import TextVectoriser
+
+LEVELS = 4  # proficiency 1..4; a posting stores evidence * LEVELS + (level - 1) in one byte
+CODES = 4 * LEVELS
+
+
+def claim_code(level: NDArray | int, evidence: NDArray | int) -> NDArray[np.uint8]:
+    """Pack proficiency 1..4 and evidence 0..3 into one byte."""
+    lv = np.clip(np.asarray(level), 1, LEVELS) - 1
+    return (np.asarray(evidence) * LEVELS + lv).astype(np.uint8)
+
+
+def municipality_code(value: str | None) -> int:
+    """Return an SCB kommunkod as int, -1 when unknown."""
+    return int(value) if value and value.strip().isdigit() else -1
+
+
+class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
+    """Hold consenting portfolios; add, update and remove them singly, removal at once."""
+
+    def __init__(
+        self,
+        space: SkillSpace,
+        occupations: OccupationModel | None = None,
+        text: TextVectoriser | None = None,
+        compact_every: int = 200_000,
+    ) -> None:
+        self.space = space
+        self.occupations = occupations
+        self.text = text
+        self.compact_every = compact_every
+
+    # -- bulk ---------------------------------------------------------------------------------
+    def fit(self, portfolios: Iterable[Portfolio]) -> PortfolioIndex:
+        """Index these portfolios from scratch."""
+        items = list(portfolios)
+        rows, skills, levels, evidence = [], [], [], []
+        for r, p in enumerate(items):
+            idx = self.space.indices(c.skill for c in p.skills)
+            for c, i in zip(p.skills, idx, strict=True):
+                if i >= 0:
+                    rows.append(r)
+                    skills.append(i)
+                    levels.append(c.level)
+                    evidence.append(int(c.evidence))
+        return self.fit_arrays(
+            np.array([p.id for p in items], dtype=np.int64),
+            np.array(rows, dtype=np.int64),
+            np.array(skills, dtype=np.int64),
+            np.array(levels, dtype=np.int64),
+            np.array(evidence, dtype=np.int64),
+            municipalities=[p.municipality for p in items],
+            languages=[p.languages for p in items],
+            texts=[p.experience_text for p in items],
+        )
+
+    def fit_arrays(
+        self,
+        ids: NDArray[np.int64],
+        rows: NDArray[np.int64],
+        skills: NDArray[np.int64],
+        levels: NDArray[np.int64],
+        evidence: NDArray[np.int64],
+        *,
+        municipalities: Sequence[str | None] | NDArray[np.int64] | None = None,
+        languages: Sequence[Mapping[str, int]] | None = None,
+        texts: Sequence[str] | None = None,
+        occupation_fit: tuple[NDArray, NDArray, NDArray] | None = None,
+    ) -> PortfolioIndex:
+        """Index from column arrays, as read from a ``portfolio_skills`` table.
+
+        ``rows`` index into ``ids``; ``occupation_fit`` is (row, occupation, probability) as
+        stored by the app, computed here when absent.
+        """
+        n = len(ids)
+        self.n_rows_ = n
+        self.ids_ = np.asarray(ids, dtype=np.int64).copy()
+        self.alive_ = np.ones(n, dtype=bool)
+        self.row_of_ = dict(zip(self.ids_.tolist(), range(n), strict=True))
+        if len(self.row_of_) != n:
+            raise ValueError("portfolio ids must be unique")
+        self.skills_ = Postings(self.space.n_skills, np.uint8)
+        self.skills_.load(rows, skills, claim_code(levels, evidence), n)
+        if municipalities is None:
+            self.municipality_ = np.full(n, -1, dtype=np.int32)
+        elif isinstance(municipalities, np.ndarray):
+            self.municipality_ = municipalities.astype(np.int32)
+        else:
+            self.municipality_ = np.array([municipality_code(m) for m in municipalities], np.int32)
+        self.languages_: dict[str, NDArray[np.uint8]] = {}
+        for r, langs in enumerate(languages or ()):
+            for lang, level in langs.items():
+                self._language(lang)[r] = level
+        n_occ = len(self.space.occupation_ids_)
+        self.occupation_fit_ = Postings(max(n_occ, 1), np.float32)
+        if occupation_fit is None and self.occupations is not None:
+            occupation_fit = self.occupations.posterior_top(self._binary(rows, skills, n))
+        if occupation_fit is not None:
+            self.occupation_fit_.load(*occupation_fit, n)
+        else:
+            self.occupation_fit_.load(np.zeros(0), np.zeros(0), np.zeros(0), n)
+        self.text_model_ = None
+        if self.text is not None and texts is not None:
+            self.text_model_ = self.text.fit(texts)
+            x = self.text_model_.transform(texts)
+            self.text_ = Postings(self.text.n_features, np.float32)
+            owner = np.repeat(np.arange(n), np.diff(x.indptr))
+            self.text_.load(owner, x.indices, x.data, n)
+        return self
+
+    def _binary(self, rows: NDArray, skills: NDArray, n: int) -> sp.csr_matrix:
+        """Return the presence matrix (rows x skills) the occupation model reads."""
+        data = np.ones(len(rows), dtype=np.float32)
+        x = sp.csr_matrix((data, (rows, skills)), shape=(n, self.space.n_skills))
+        x.data[:] = 1.0  # a skill listed twice is still one skill
+        return x
+
+    def _language(self, lang: str) -> NDArray[np.uint8]:
+        """Return the CEFR column of one language, created on first use."""
+        col = self.languages_.get(lang)
+        if col is None or len(col) < self.n_rows_:
+            col = _grown(col if col is not None else np.zeros(0, np.uint8), self.n_rows_)
+            self.languages_[lang] = col
+        return col
+
+    # -- single changes -----------------------------------------------------------------------
+    def add(self, portfolio: Portfolio) -> None:
+        """Make one consenting portfolio searchable (replacing an older version of it)."""
+        self.remove(portfolio.id)
+        row = self.n_rows_
+        self.n_rows_ += 1
+        self.ids_ = _grown(self.ids_, self.n_rows_)
+        self.alive_ = _grown(self.alive_, self.n_rows_)
+        self.municipality_ = _grown(self.municipality_, self.n_rows_)
+        self.ids_[row] = portfolio.id
+        self.municipality_[row] = municipality_code(portfolio.municipality)
+        for lang, level in portfolio.languages.items():
+            self._language(lang)[row] = level
+        idx = self.space.indices(c.skill for c in portfolio.skills)
+        known = idx >= 0
+        idx, first = np.unique(idx[known], return_index=True)
+        claims = [c for c, k in zip(portfolio.skills, known, strict=True) if k]
+        levels = np.array([claims[i].level for i in first], dtype=np.int64)
+        evidence = np.array([int(claims[i].evidence) for i in first], dtype=np.int64)
+        self.skills_.append(row, idx, claim_code(levels, evidence))
+        if self.occupations is not None:
+            _, occ, prob = self.occupations.posterior_top(self._binary(np.zeros(len(idx)), idx, 1))
+            self.occupation_fit_.append(row, occ, prob)
+        else:
+            self.occupation_fit_.append(row, np.zeros(0), np.zeros(0))
+        if self.text_model_ is not None:
+            keys, vals = self.text_model_.vector(portfolio.experience_text)
+            self.text_.append(row, keys, vals)
+        self.alive_[row] = True
+        self.row_of_[portfolio.id] = row
+        if self.skills_.delta_size() > self.compact_every:
+            self.compact()
+
+    def update(self, portfolio: Portfolio) -> None:
+        """Replace a portfolio's content; same as ``add``."""
+        self.add(portfolio)
+
+    def remove(self, portfolio_id: int) -> bool:
+        """Stop matching a portfolio at once (consent withdrawn, erased); return if it was there."""
+        row = self.row_of_.pop(portfolio_id, None)
+        if row is None:
+            return False
+        self.alive_[row] = False
+        return True
+
+    def compact(self) -> None:
+        """Fold recent additions into the key-major arrays and drop removed rows' postings."""
+        alive = self.alive_[: self.n_rows_]
+        for postings in self._families():
+            postings.compact(alive)
+
+    def _families(self) -> list[Postings]:
+        out = [self.skills_, self.occupation_fit_]
+        return out + ([self.text_] if self.text_model_ is not None else [])
+
+    # -- reading ------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.row_of_)
+
+    def __contains__(self, portfolio_id: object) -> bool:
+        return portfolio_id in self.row_of_
+
+    def rows(self, portfolio_ids: Iterable[int]) -> NDArray[np.int64]:
+        """Return the rows of live portfolios; a missing id raises KeyError."""
+        return np.array([self.row_of_[p] for p in portfolio_ids], dtype=np.int64)
+
+    def nbytes(self) -> int:
+        """Return the memory held by the index arrays."""
+        arrays: list[NDArray] = [self.ids_, self.alive_, self.municipality_]
+        arrays += list(self.languages_.values())
+        for p in self._families():
+            arrays += [p.indptr, p.rows, p.vals, p.start, p.length, p.flat_keys, p.flat_vals]
+        return int(sum(a.nbytes for a in arrays))

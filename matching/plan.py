@@ -1,0 +1,90 @@
+"""A need turned into weighted posting keys: expanded skills, occupation fits, text terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matching.index import CODES, LEVELS
+from matching.records import Need
+from matching.space import SkillSpace
+
+
+def credit_table(evidence_weights: tuple[float, ...], below_level: float) -> NDArray[np.float64]:
+    """Return credit[min_level, code] = evidence weight x level fit (rows 0..4, row 0 unused)."""
+    code = np.arange(CODES)
+    level = code % LEVELS + 1
+    weight = np.asarray(evidence_weights, dtype=np.float64)[code // LEVELS]
+    table = np.zeros((LEVELS + 1, CODES))
+    for min_level in range(1, LEVELS + 1):
+        short = np.maximum(min_level - level, 0)
+        table[min_level] = weight * below_level**short
+    return table
+
+
+@dataclass(slots=True)
+class Plan:
+    """Everything a search needs from one need, computed once."""
+
+    need_skill: NDArray[np.int64]  # per need skill: skill index, -1 when unknown
+    need_ids: list[str]
+    must: NDArray[np.bool_]
+    min_level: NDArray[np.int64]
+    weight: NDArray[np.float64]  # w_s; the skill part is sum(w_s * credit_s) / sum(w_s)
+    cols: NDArray[np.int64]  # expanded portfolio skills
+    owner: NDArray[np.int64]  # the need skill each expanded skill credits
+    similarity: NDArray[np.float64]
+    link: NDArray[np.int64]
+    col_table: NDArray[np.float64]  # (len(cols), CODES): points per posting code
+    occ_keys: NDArray[np.int64]
+    occ_weight: NDArray[np.float64]
+    text_keys: NDArray[np.int64]
+    text_weight: NDArray[np.float64]
+    points: dict[str, float]  # skill/occupation/languages/location/text -> maximum points
+
+
+def expand(
+    space: SkillSpace, need: Need, must_weight: float, nice_weight: float, specificity: float
+) -> tuple[NDArray[np.int64], list[str], NDArray[np.bool_], NDArray[np.int64], NDArray[np.float64]]:
+    """Return the need's distinct skills (a must-have wins over a nice-to-have) and weights."""
+    best: dict[str, tuple[bool, int]] = {}
+    for s in need.skills:
+        old = best.get(s.skill)
+        if old is None or (s.must, s.min_level) > old:
+            best[s.skill] = (s.must, s.min_level if s.must else 1)
+    ids = list(best)
+    idx = space.indices(ids)
+    must = np.array([best[s][0] for s in ids], dtype=bool)
+    min_level = np.array([best[s][1] for s in ids], dtype=np.int64)
+    spec = np.where(idx >= 0, space.specificity_[np.maximum(idx, 0)], 1.0)
+    weight = np.where(must, must_weight, nice_weight) * (1 - specificity + specificity * spec)
+    return idx, ids, must, np.clip(min_level, 1, LEVELS), weight
+
+
+def neighbours(
+    space: SkillSpace, idx: NDArray[np.int64], weight: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+    """Assign each reachable portfolio skill to one need skill: itself, else the best credit."""
+    sim, link = space.similarity_, space.link_
+    owners, cols, vals, links = [], [], [], []
+    for pos, s in enumerate(idx):
+        if s < 0:
+            continue
+        lo, hi = sim.indptr[s], sim.indptr[s + 1]
+        cols.append(sim.indices[lo:hi])
+        vals.append(sim.data[lo:hi].astype(np.float64))
+        links.append(link.data[lo:hi].astype(np.int64) - 1)
+        owners.append(np.full(hi - lo, pos))
+    if not cols:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), empty
+    col, owner = np.concatenate(cols).astype(np.int64), np.concatenate(owners)
+    val, lnk = np.concatenate(vals), np.concatenate(links)
+    is_self = lnk == 0
+    order = np.lexsort((owner, -(weight[owner] * val), ~is_self, col))
+    col, owner, val, lnk = col[order], owner[order], val[order], lnk[order]
+    first = np.ones(len(col), dtype=bool)
+    first[1:] = col[1:] != col[:-1]
+    return col[first], owner[first], val[first], lnk[first]
