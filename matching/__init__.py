@@ -7,6 +7,7 @@ from matching.explain import Explanation, Match, SkillTerm, Status
 from matching.index import PortfolioIndex
 from matching.occupations import OccupationModel
 from matching.records import Evidence, Need, NeedSkill, Portfolio, SkillClaim, cefr_level
+from matching.reverse import Fit, Gap, Recommender
 from matching.search import Matcher
 from matching.space import Link, OccupationProfile, SkillSpace
 from matching.text import TextVectoriser
@@ -14,6 +15,8 @@ from matching.text import TextVectoriser
 __all__ = [
     "Evidence",
     "Explanation",
+    "Fit",
+    "Gap",
     "Link",
     "Match",
     "Matcher",
@@ -23,6 +26,7 @@ __all__ = [
     "OccupationProfile",
     "Portfolio",
     "PortfolioIndex",
+    "Recommender",
     "SkillClaim",
     "SkillSpace",
     "SkillTerm",

@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 
 from matching.occupations import OccupationModel
 from matching.postings import Postings, _grown
-from matching.records import Portfolio
+from matching.records import Portfolio, SkillClaim
 from matching.space import SkillSpace
 from matching.text import TextVectoriser
 
@@ -28,6 +28,18 @@ def claim_code(level: NDArray | int, evidence: NDArray | int) -> NDArray[np.uint
 def municipality_code(value: str | None) -> int:
     """Return an SCB kommunkod as int, -1 when unknown."""
     return int(value) if value and value.strip().isdigit() else -1
+
+
+def distinct_claims(space: SkillSpace, portfolio: Portfolio) -> dict[int, SkillClaim]:
+    """Return the known skills of a portfolio, the best-backed claim where one repeats."""
+    out: dict[int, SkillClaim] = {}
+    for claim, i in zip(
+        portfolio.skills, space.indices(c.skill for c in portfolio.skills), strict=True
+    ):
+        old = out.get(int(i))
+        if i >= 0 and (old is None or (claim.evidence, claim.level) > (old.evidence, old.level)):
+            out[int(i)] = claim
+    return out
 
 
 class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
@@ -51,13 +63,11 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         items = list(portfolios)
         rows, skills, levels, evidence = [], [], [], []
         for r, p in enumerate(items):
-            idx = self.space.indices(c.skill for c in p.skills)
-            for c, i in zip(p.skills, idx, strict=True):
-                if i >= 0:
-                    rows.append(r)
-                    skills.append(i)
-                    levels.append(c.level)
-                    evidence.append(int(c.evidence))
+            claims = distinct_claims(self.space, p)
+            rows += [r] * len(claims)
+            skills += list(claims)
+            levels += [c.level for c in claims.values()]
+            evidence += [int(c.evidence) for c in claims.values()]
         return self.fit_arrays(
             np.array([p.id for p in items], dtype=np.int64),
             np.array(rows, dtype=np.int64),
@@ -84,8 +94,8 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
     ) -> PortfolioIndex:
         """Index from column arrays, as read from a ``portfolio_skills`` table.
 
-        ``rows`` index into ``ids``; ``occupation_fit`` is (row, occupation, probability) as
-        stored by the app, computed here when absent.
+        ``rows`` index into ``ids``, one posting per (row, skill); ``occupation_fit`` is
+        (row, occupation, probability) as stored by the app, computed here when absent.
         """
         n = len(ids)
         self.n_rows_ = n
@@ -109,21 +119,21 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         n_occ = len(self.space.occupation_ids_)
         self.occupation_fit_ = Postings(max(n_occ, 1), np.float32)
         if occupation_fit is None and self.occupations is not None:
-            occupation_fit = self.occupations.posterior_top(self._binary(rows, skills, n))
+            occupation_fit = self.occupations.posterior_top(self.presence(rows, skills, n))
         if occupation_fit is not None:
             self.occupation_fit_.load(*occupation_fit, n)
         else:
             self.occupation_fit_.load(np.zeros(0), np.zeros(0), np.zeros(0), n)
         self.text_model_ = None
         if self.text is not None and texts is not None:
-            self.text_model_ = self.text.fit(texts)
+            self.text_model_ = clone(self.text).fit(texts)
             x = self.text_model_.transform(texts)
             self.text_ = Postings(self.text.n_features, np.float32)
             owner = np.repeat(np.arange(n), np.diff(x.indptr))
             self.text_.load(owner, x.indices, x.data, n)
         return self
 
-    def _binary(self, rows: NDArray, skills: NDArray, n: int) -> sp.csr_matrix:
+    def presence(self, rows: NDArray, skills: NDArray, n: int) -> sp.csr_matrix:
         """Return the presence matrix (rows x skills) the occupation model reads."""
         data = np.ones(len(rows), dtype=np.float32)
         x = sp.csr_matrix((data, (rows, skills)), shape=(n, self.space.n_skills))
@@ -151,15 +161,13 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         self.municipality_[row] = municipality_code(portfolio.municipality)
         for lang, level in portfolio.languages.items():
             self._language(lang)[row] = level
-        idx = self.space.indices(c.skill for c in portfolio.skills)
-        known = idx >= 0
-        idx, first = np.unique(idx[known], return_index=True)
-        claims = [c for c, k in zip(portfolio.skills, known, strict=True) if k]
-        levels = np.array([claims[i].level for i in first], dtype=np.int64)
-        evidence = np.array([int(claims[i].evidence) for i in first], dtype=np.int64)
+        claims = distinct_claims(self.space, portfolio)
+        idx = np.fromiter(claims, dtype=np.int64, count=len(claims))
+        levels = np.array([c.level for c in claims.values()], dtype=np.int64)
+        evidence = np.array([int(c.evidence) for c in claims.values()], dtype=np.int64)
         self.skills_.append(row, idx, claim_code(levels, evidence))
         if self.occupations is not None:
-            _, occ, prob = self.occupations.posterior_top(self._binary(np.zeros(len(idx)), idx, 1))
+            _, occ, prob = self.occupations.posterior_top(self.presence(np.zeros(len(idx)), idx, 1))
             self.occupation_fit_.append(row, occ, prob)
         else:
             self.occupation_fit_.append(row, np.zeros(0), np.zeros(0))
@@ -174,6 +182,17 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
     def update(self, portfolio: Portfolio) -> None:
         """Replace a portfolio's content; same as ``add``."""
         self.add(portfolio)
+
+    def single(self, portfolio: Portfolio) -> PortfolioIndex:
+        """Return an index of just this portfolio sharing this one's fitted models."""
+        one = PortfolioIndex(self.space, self.occupations, None, self.compact_every)
+        one.fit([portfolio])
+        if self.text_model_ is not None:
+            one.text_model_ = self.text_model_
+            one.text_ = Postings(self.text_model_.n_features, np.float32)
+            keys, vals = self.text_model_.vector(portfolio.experience_text)
+            one.text_.load(np.zeros(len(keys)), keys, vals, 1)
+        return one
 
     def remove(self, portfolio_id: int) -> bool:
         """Stop matching a portfolio at once (consent withdrawn, erased); return if it was there."""

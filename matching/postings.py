@@ -85,10 +85,11 @@ class Postings:
     def _delta_part(self) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray]:
         """Return the delta as (indptr, rows, vals), sorted by key, built once per change."""
         if self._delta is None:
-            owner, keys, vals = self.of_rows(np.asarray(self.delta_rows, dtype=np.int64))
+            rows = np.asarray(self.delta_rows, dtype=np.int64)
+            owner, keys, vals = self.of_rows(rows)
             order = np.argsort(keys, kind="stable")
             indptr = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=self.n_keys))])
-            self._delta = (indptr, owner[order].astype(np.int32), vals[order])
+            self._delta = (indptr, rows[owner[order]].astype(np.int32), vals[order])
         return self._delta
 
     def gather(

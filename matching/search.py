@@ -21,7 +21,8 @@ from matching.topk import top_k
 class _Rows:
     """Exact per-row parts for a handful of rows."""
 
-    credit: NDArray[np.float64]  # (rows, need skills), uncapped
+    credit: NDArray[np.float64]  # (rows, need skills): the best single contribution, 0..1
+    summed: NDArray[np.float64]  # (rows, need skills): all contributions, as the bound adds them
     best: NDArray[np.int64]  # (rows, need skills): index into cols of the best contributor, -1
     best_code: NDArray[np.int64]
     occupation: NDArray[np.float64]  # fit 0..1
@@ -187,8 +188,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         return out
 
     def _excess(self, plan: Plan, parts: _Rows) -> NDArray[np.float64]:
-        """Return the points the upper bound gave beyond each need skill's cap of 1."""
-        over = np.maximum(parts.credit - 1.0, 0.0) @ plan.weight
+        """Return the points the upper bound gave beyond each need skill's best contribution."""
+        over = np.maximum(parts.summed - parts.credit, 0.0) @ plan.weight
         return over * plan.points["skill"] / max(plan.weight.sum(), 1e-12)
 
     def _rows(self, need: Need, plan: Plan, rows: NDArray[np.int64]) -> _Rows:
@@ -203,7 +204,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         s = plan.owner[k]
         value = plan.similarity[k] * self.table_[plan.min_level[s], codes]
         flat = owner_row * n_need + s
-        credit = np.bincount(flat, value, minlength=len(rows) * n_need).reshape(len(rows), n_need)
+        summed = np.bincount(flat, value, minlength=len(rows) * n_need)
+        credit = np.zeros(len(rows) * n_need)
         best = np.full(len(rows) * n_need, -1, dtype=np.int64)
         best_code = np.zeros(len(rows) * n_need, dtype=np.int64)
         order = np.lexsort((k, -value, flat))
@@ -211,6 +213,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         first = np.ones(len(order), dtype=bool)
         first[1:] = flat_o[1:] != flat_o[:-1]
         best[flat_o[first]] = k[order][first]
+        # Related skills do not add up: three kinds of welding are not more than welding.
+        credit[flat_o[first]] = value[order][first]
         best_code[flat_o[first]] = codes[order][first]
         occupation = np.zeros(len(rows))
         if len(plan.occ_keys):
@@ -229,7 +233,14 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         lang, loc = self._signals(need, plan, rows)
         shape = (len(rows), n_need)
         return _Rows(
-            credit, best.reshape(shape), best_code.reshape(shape), occupation, text, lang, loc
+            credit.reshape(shape),
+            summed.reshape(shape),
+            best.reshape(shape),
+            best_code.reshape(shape),
+            occupation,
+            text,
+            lang,
+            loc,
         )
 
     # -- explaining ---------------------------------------------------------------------------

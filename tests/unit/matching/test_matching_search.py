@@ -1,0 +1,111 @@
+"""Employer search: scores, explanations, evidence, levels, and exact top-k."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import claims
+
+from matching import Evidence, Need, NeedSkill, Portfolio, Status
+
+WELD_NEED = Need(
+    [
+        NeedSkill("weld", 3),
+        NeedSkill("read-drawings", 2),
+        NeedSkill("cut-metal", 2),
+        NeedSkill("grind", 1, must=False),
+    ],
+    occupation="welder",
+    languages={"sv": 4},
+    municipality="1290",
+)
+
+
+def test_contributions_sum_to_score(build):
+    people = [
+        Portfolio(1, claims("weld", "read-drawings", "grind"), {"sv": 5}, "1290"),
+        Portfolio(2, claims("weld-tig", "cut-metal"), {"sv": 2, "en": 4}, "1293"),
+        Portfolio(3, claims("stock", "lift"), {}, None),
+    ]
+    found = build(people).search(WELD_NEED, k=3)
+    assert [m.portfolio_id for m in found][:2] == [1, 2]
+    for match in found:
+        parts = match.explanation.contributions()
+        assert sum(parts.values()) == pytest.approx(match.score, abs=1e-9)
+        assert 0 <= match.score <= 100
+
+
+def test_perfect_candidate_scores_100(build):
+    person = Portfolio(
+        1,
+        claims(
+            *[(s, 4, Evidence.CERTIFIED) for s in ("weld", "read-drawings", "cut-metal", "grind")]
+        ),
+        {"sv": 6},
+        "1290",
+    )
+    other = Portfolio(2, claims("stock"), {}, None)
+    matcher = build([person, other])
+    skill_only = Need([NeedSkill(s) for s in ("weld", "read-drawings", "cut-metal", "grind")])
+    assert matcher.search(skill_only, k=1)[0].score == pytest.approx(100.0)
+
+
+def test_related_skill_is_explained(build):
+    found = build([Portfolio(1, claims("weld-tig"))]).search(Need([NeedSkill("weld", 1)]), k=1)
+    term = found[0].explanation.skills[0]
+    assert term.status is Status.RELATED
+    assert (term.via, term.link) == ("weld-tig", "narrower")
+    assert 0 < term.credit < 1
+    assert term.evidence is Evidence.DOCUMENTED and term.level == 3
+
+
+def test_validated_outranks_self_declared(build):
+    people = [
+        Portfolio(1, claims(("weld", 3, Evidence.SELF), "grind")),
+        Portfolio(2, claims(("weld", 3, Evidence.VALIDATED), "grind")),
+    ]
+    found = build(people).search(Need([NeedSkill("weld", 2), NeedSkill("grind")]), k=2)
+    assert [m.portfolio_id for m in found] == [2, 1]
+    assert found[0].score > found[1].score
+    statuses = [t.evidence for t in found[0].explanation.skills]
+    assert statuses[0] is Evidence.VALIDATED
+
+
+def test_must_below_minimum_costs_more_than_missing_nice(build):
+    need = Need(
+        [NeedSkill("weld", 3), NeedSkill("read-drawings", 3), NeedSkill("grind", must=False)]
+    )
+    below = Portfolio(1, claims(("weld", 2, Evidence.DOCUMENTED), "read-drawings", "grind"))
+    no_nice = Portfolio(2, claims("weld", "read-drawings"))
+    found = build([below, no_nice]).search(need, k=2)
+    assert [m.portfolio_id for m in found] == [2, 1]
+    below_term = found[1].explanation.skills[0]
+    assert below_term.below_level and below_term.status is Status.EXACT
+
+
+def test_stacked_related_skills_never_beat_the_skill_itself(build):
+    need = Need([NeedSkill("weld"), NeedSkill("grind")])
+    stacked = Portfolio(1, claims("weld-tig", "weld-mig", "cut-metal"))
+    exact = Portfolio(2, claims("weld"))
+    found = build([stacked, exact]).search(need, k=2)
+    assert found[0].portfolio_id == 2
+    assert all(t.credit <= 1 for m in found for t in m.explanation.skills)
+
+
+def test_top_k_with_heavy_ties_matches_brute_force(build):
+    rng = np.random.default_rng(7)
+    pool = ["weld", "grind", "cut-metal", "stock", "excel"]
+    people = [
+        Portfolio(int(pid), claims(*rng.choice(pool, size=rng.integers(1, 3), replace=False)))
+        for pid in rng.permutation(np.arange(1000, 1400))
+    ]
+    matcher = build(people)
+    need = Need([NeedSkill("weld"), NeedSkill("grind"), NeedSkill("excel", must=False)])
+    everyone = [p.id for p in people]
+    exact = {e.portfolio_id: e.score for e in matcher.explain(need, everyone)}
+    for k in (1, 5, 20, 77):
+        found = matcher.search(need, k=k, explain=False)
+        reference = sorted(
+            (p for p in exact if exact[p] > 0), key=lambda p: (-round(exact[p], 9), p)
+        )
+        assert [m.portfolio_id for m in found] == reference[:k]
