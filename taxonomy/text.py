@@ -119,3 +119,10 @@ def frame_mask(words: Sequence[str], lang: str) -> list[bool]:
                 changed = True
                 break
     return [not start <= i < end for i in range(len(words))]
+
+
+@lru_cache(maxsize=16)
+def frame_words(lang: str) -> frozenset[str]:
+    """Return every word of the sentence frames of ``lang`` (never a skill on its own)."""
+    prefixes, suffixes = _frames(lang)
+    return frozenset(w for phrase in prefixes + suffixes for w in phrase if w != NUMBER)
