@@ -1,0 +1,87 @@
+"""Meritportfölj: the Flask application."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, Response, g
+from flask_smorest import Api
+
+from eportfolio.config import load_config
+from eportfolio.db import db
+from eportfolio.extensions import babel, csrf, limiter, login_manager, select_locale
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: load config, initialise extensions, register blueprints and commands."""
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    if app.config.get("FAST_PASSWORD_HASHING") and app.config["ENV"] == "test":
+        from eportfolio.accounts.passwords import use_fast_hashing
+
+        use_fast_hashing()
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    limiter.init_app(app)
+    rest_api = Api(app)  # one per app: it owns that app's OpenAPI document
+    app.extensions["rest_api"] = rest_api
+    rest_api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal access token"}
+    )
+    rest_api.spec.components.security_scheme(
+        "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "mp_session"}
+    )
+
+    from eportfolio import cli, security
+    from eportfolio.web import errors, views
+
+    security.init_security(app)
+    errors.init_errors(app)
+    _register_blueprints(app, rest_api)
+    views.init_templates(app)
+    cli.register(app)
+    app.teardown_request(_end_transaction)
+    app.after_request(_commit)
+    return app
+
+
+def _register_blueprints(app: Flask, rest_api: Api) -> None:
+    from eportfolio.accounts.views import bp as accounts_bp
+    from eportfolio.admin.views import bp as admin_bp
+    from eportfolio.api.me import blp as me_api
+    from eportfolio.web.views import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    rest_api.register_blueprint(me_api, url_prefix="/api/v1")
+
+
+def _commit(response: Response) -> Response:
+    """Commit the request's one transaction when it succeeded; roll back otherwise."""
+    session = g.pop("db_session", None)
+    if session is None:
+        return response
+    try:
+        if response.status_code < 400:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+    return response
+
+
+def _end_transaction(_exc: BaseException | None) -> None:
+    # Reached with a session still open only when the request failed before after_request.
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()

@@ -1,0 +1,319 @@
+"""Account operations: registration, login, passwords, tokens, organisation approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.accounts.models import (
+    GLOBAL_ROLES,
+    ORG_ROLES,
+    ApiToken,
+    Membership,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    PasswordResetToken,
+    Role,
+    User,
+)
+from eportfolio.accounts.passwords import (
+    DUMMY_HASH,
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from eportfolio.audit import services as audit
+from eportfolio.db import utcnow
+from eportfolio.errors import Conflict, DomainError, NotFound, ValidationFailed
+from eportfolio.permissions import Permission, require
+
+RESET_TOKEN_LIFETIME = dt.timedelta(hours=1)
+TOKEN_PREFIX = "mp_"  # noqa: S105 - a public prefix, not a secret
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().casefold()))
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    role: Role,
+    organisation: Organisation | None = None,
+    preferred_language: str = "sv",
+    actor_id: int | None = None,
+) -> User:
+    """Create an account holding one role; refuses a taken address or a weak password."""
+    email = email.strip().casefold()
+    if find_user_by_email(session, email) is not None:
+        raise Conflict(_l("An account with this e-mail address already exists."), field="email")
+    check_password_policy(password, "password", email.split("@")[0], display_name)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        display_name=display_name,
+        preferred_language=preferred_language,
+    )
+    session.add(user)
+    session.flush()
+    grant_role(session, user, role, organisation, actor_id=actor_id or user.id)
+    audit.record(
+        session,
+        "account.created",
+        actor_id=actor_id or user.id,
+        subject_type="user",
+        subject_id=user.id,
+        data={"role": role.value},
+    )
+    return user
+
+
+def grant_role(
+    session: Session,
+    user: User,
+    role: Role,
+    organisation: Organisation | None = None,
+    *,
+    actor_id: int | None,
+) -> Membership:
+    """Give ``user`` a role, in an organisation when the role belongs to one."""
+    if organisation is None and role not in GLOBAL_ROLES:
+        raise DomainError(_l("This role needs an organisation."), field="organisation")
+    if organisation is not None and role not in ORG_ROLES[organisation.kind]:
+        raise DomainError(_l("This role does not fit that kind of organisation."), field="role")
+    membership = Membership(user=user, organisation=organisation, role=role)
+    session.add(membership)
+    session.flush()
+    audit.record(
+        session,
+        "role.granted",
+        actor_id=actor_id,
+        subject_type="user",
+        subject_id=user.id,
+        data={"role": role.value, "organisation_id": organisation and organisation.id},
+    )
+    return membership
+
+
+def register_learner(session: Session, data: dict[str, Any]) -> User:
+    return create_user(
+        session,
+        email=data["email"],
+        password=data["password"],
+        display_name=data["display_name"],
+        role=Role.LEARNER,
+        preferred_language=data.get("preferred_language", "sv"),
+    )
+
+
+def register_employer(session: Session, data: dict[str, Any]) -> User:
+    """Create an employer account and its organisation, pending a coordinator's approval."""
+    if session.scalar(select(Organisation).where(Organisation.org_number == data["org_number"])):
+        raise Conflict(
+            _l("This organisation is already registered. Ask its contact person to add you."),
+            field="org_number",
+        )
+    org = Organisation(
+        kind=OrgKind.EMPLOYER,
+        name=data["organisation_name"],
+        org_number=data["org_number"],
+        status=OrgStatus.PENDING,
+    )
+    session.add(org)
+    session.flush()
+    return create_user(
+        session,
+        email=data["email"],
+        password=data["password"],
+        display_name=data["display_name"],
+        role=Role.EMPLOYER,
+        organisation=org,
+        preferred_language=data.get("preferred_language", "sv"),
+    )
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the user when the address and password match, else None (same time either way)."""
+    user = find_user_by_email(session, email)
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        audit.record(
+            session, "login.failed", actor_id=None, subject_type="user", subject_id=user.id
+        )
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record(
+        session, "login.succeeded", actor_id=user.id, subject_type="user", subject_id=user.id
+    )
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change the password and end the user's other sessions."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed({"current_password": [_l("The current password is wrong.")]})
+    check_password_policy(new, "new_password", user.email.split("@")[0], user.display_name)
+    user.password_hash = hash_password(new)
+    user.session_epoch += 1
+    audit.record(
+        session, "password.changed", actor_id=user.id, subject_type="user", subject_id=user.id
+    )
+
+
+def update_profile(session: Session, user: User, data: dict[str, Any]) -> None:
+    user.display_name = data["display_name"]
+    user.preferred_language = data["preferred_language"]
+    session.flush()
+
+
+def start_password_reset(session: Session, email: str) -> tuple[User, str] | None:
+    """Create a one-hour reset token; returns (user, secret) or None for unknown addresses."""
+    user = find_user_by_email(session, email)
+    if user is None or not user.is_active:
+        return None
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        PasswordResetToken(
+            user_id=user.id, token_hash=_sha256(secret), expires_at=utcnow() + RESET_TOKEN_LIFETIME
+        )
+    )
+    audit.record(
+        session, "password.reset_requested", actor_id=None, subject_type="user", subject_id=user.id
+    )
+    session.flush()
+    return user, secret
+
+
+def _live_reset_token(session: Session, secret: str) -> PasswordResetToken:
+    token = session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _sha256(secret))
+    )
+    if token is None or token.used_at is not None or _aware(token.expires_at) < utcnow():
+        raise NotFound(_l("This reset link is invalid or has expired. Ask for a new one."))
+    return token
+
+
+def check_reset_token(session: Session, secret: str) -> None:
+    _live_reset_token(session, secret)
+
+
+def finish_password_reset(session: Session, secret: str, new_password: str) -> User:
+    """Set a new password with a valid token; the token works once."""
+    token = _live_reset_token(session, secret)
+    user = session.get(User, token.user_id)
+    assert user is not None
+    check_password_policy(new_password, "new_password", user.email.split("@")[0], user.display_name)
+    user.password_hash = hash_password(new_password)
+    user.session_epoch += 1
+    token.used_at = utcnow()
+    audit.record(
+        session, "password.reset", actor_id=user.id, subject_type="user", subject_id=user.id
+    )
+    return user
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite returns naive datetimes; everything we store is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal access token; the secret is returned once and stored hashed."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_sha256(secret), prefix=secret[:10])
+    session.add(token)
+    session.flush()
+    audit.record(
+        session,
+        "api_token.created",
+        actor_id=user.id,
+        subject_type="api_token",
+        subject_id=token.id,
+    )
+    return token, secret
+
+
+def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens; another person's token is 'not found'."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_l("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(
+            session,
+            "api_token.revoked",
+            actor_id=user.id,
+            subject_type="api_token",
+            subject_id=token.id,
+        )
+    return token
+
+
+def user_for_token(session: Session, secret: str) -> User | None:
+    """Return the owner of a live token and note its use, or None."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _sha256(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def pending_organisations(session: Session) -> list[Organisation]:
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.status == OrgStatus.PENDING)
+            .order_by(Organisation.created_at, Organisation.id)
+        )
+    )
+
+
+def decide_organisation(session: Session, actor: User, org_id: int, approve: bool) -> Organisation:
+    """Approve or reject a pending organisation (coordinators and admins)."""
+    require(actor, Permission.ORGANISATION_APPROVE)
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(_l("No such organisation."))
+    if org.status is not OrgStatus.PENDING:
+        raise Conflict(_l("This organisation has already been decided."))
+    org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
+    audit.record(
+        session,
+        "organisation.approved" if approve else "organisation.rejected",
+        actor_id=actor.id,
+        subject_type="organisation",
+        subject_id=org.id,
+    )
+    return org

@@ -1,0 +1,265 @@
+"""Registration, login, logout, password change and reset, account page with API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from eportfolio.accounts import services
+from eportfolio.accounts.schemas import (
+    EmployerRegisterSchema,
+    LoginSchema,
+    PasswordChangeSchema,
+    PasswordForgotSchema,
+    PasswordResetSchema,
+    ProfileSchema,
+    RegisterSchema,
+    TokenCreateSchema,
+)
+from eportfolio.db import db
+from eportfolio.errors import DomainError
+from eportfolio.extensions import limiter
+from eportfolio.mail import send_mail
+from eportfolio.permissions import AUTHENTICATED, PUBLIC, access
+from eportfolio.schemas import load
+from eportfolio.web.views import safe_next
+
+bp = Blueprint("accounts", __name__)
+Page = str | tuple[str, int] | Response
+
+
+def _form_page(template: str, form: dict[str, Any], errors: dict[str, Any], **ctx: Any) -> Page:
+    # 422 on invalid input also makes the request's transaction roll back.
+    return render_template(template, form=form, errors=errors, **ctx), 422 if errors else 200
+
+
+def _start_session(user: Any) -> None:
+    lang = session.get("lang")
+    session.clear()  # a fresh session on login: nothing from before survives
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+    login_user(user)
+
+
+def _with_language(response: Response, lang: str) -> Response:
+    response.set_cookie(
+        "lang",
+        lang,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure,
+    )
+    return response
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@access(PUBLIC)
+def register() -> Page:
+    """Let a learner create an account."""
+    form: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            user = services.register_learner(db.session, load(RegisterSchema(), form))
+        except DomainError as exc:
+            return _form_page("accounts/register.html", form, exc.errors)
+        _start_session(user)
+        flash(_("Welcome! Your account has been created."), "success")
+        return _with_language(redirect(url_for("web.index")), user.preferred_language)
+    return _form_page("accounts/register.html", form, {})
+
+
+@bp.route("/register/employer", methods=["GET", "POST"])
+@access(PUBLIC)
+def register_employer() -> Page:
+    """Let an employer register an organisation, pending a coordinator's approval."""
+    form: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            user = services.register_employer(db.session, load(EmployerRegisterSchema(), form))
+        except DomainError as exc:
+            return _form_page("accounts/register_employer.html", form, exc.errors)
+        _start_session(user)
+        flash(
+            _("Your organisation is registered and waits for a coordinator's approval."), "success"
+        )
+        return _with_language(redirect(url_for("web.index")), user.preferred_language)
+    return _form_page("accounts/register_employer.html", form, {})
+
+
+def _login_email() -> str:
+    return "acct:" + request.form.get("email", "").strip().casefold()[:254]
+
+
+def _login_failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access(PUBLIC)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_login_email,
+    deduct_when=_login_failed,
+)
+def login() -> Page:
+    """Log in with e-mail address and password."""
+    form: dict[str, Any] = {}
+    if request.method == "POST":
+        form = {"email": request.form.get("email", "")}
+        try:
+            data = load(LoginSchema(), request.form.to_dict())
+        except DomainError as exc:
+            return _form_page("accounts/login.html", form, exc.errors)
+        user = services.authenticate(db.session, data["email"], data["password"])
+        if user is None:
+            errors = {"email": [_("The e-mail address or password is wrong.")]}
+            # The failed attempt is audited, so keep that row although the answer is 4xx.
+            db.session.commit()
+            return _form_page("accounts/login.html", form, errors)
+        _start_session(user)
+        target = safe_next(request.args.get("next"), url_for("web.index"))
+        return _with_language(redirect(target), user.preferred_language)
+    return _form_page("accounts/login.html", form, {})
+
+
+@bp.post("/logout")
+@access(PUBLIC)
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("web.index"))  # type: ignore[return-value]
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@access(AUTHENTICATED)
+def account() -> Page:
+    """Show and update the person's name and language, and their API tokens."""
+    form: dict[str, Any] = {
+        "display_name": current_user.display_name,
+        "preferred_language": current_user.preferred_language,
+    }
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            services.update_profile(db.session, current_user, load(ProfileSchema(), form))
+        except DomainError as exc:
+            return _account_page(form, exc.errors)
+        flash(_("Your details have been saved."), "success")
+        return _with_language(
+            redirect(url_for("accounts.account")), current_user.preferred_language
+        )
+    return _account_page(form, {})
+
+
+def _account_page(form: dict[str, Any], errors: dict[str, Any], **ctx: Any) -> Page:
+    tokens = services.list_api_tokens(db.session, current_user)
+    return _form_page("accounts/account.html", form, errors, tokens=tokens, **ctx)
+
+
+@bp.post("/account/tokens")
+@access(AUTHENTICATED)
+def create_token() -> Page:
+    """Create a personal API token and show its secret once."""
+    form = {
+        "display_name": current_user.display_name,
+        "preferred_language": current_user.preferred_language,
+    }
+    try:
+        data = load(TokenCreateSchema(), {"name": request.form.get("token_name", "")})
+    except DomainError as exc:
+        return _account_page(
+            form,
+            {"token_" + k: v for k, v in exc.errors.items()},
+            token_form=request.form.to_dict(),
+        )
+    token, secret = services.create_api_token(db.session, current_user, data["name"])
+    return _account_page(form, {}, new_token=secret, new_token_name=token.name)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@access(AUTHENTICATED)
+def revoke_token(token_id: int) -> Response:
+    services.revoke_api_token(db.session, current_user, token_id)
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.account"))  # type: ignore[return-value]
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@access(AUTHENTICATED)
+def change_password() -> Page:
+    if request.method == "POST":
+        try:
+            data = load(PasswordChangeSchema(), request.form.to_dict())
+            services.change_password(
+                db.session, current_user, data["current_password"], data["new_password"]
+            )
+        except DomainError as exc:
+            return _form_page("accounts/password_change.html", {}, exc.errors)
+        login_user(current_user._get_current_object())  # keep this session on the new epoch
+        flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+        return redirect(url_for("accounts.account"))
+    return _form_page("accounts/password_change.html", {}, {})
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@access(PUBLIC)
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password() -> Page:
+    """Send a reset link; the answer is the same whether the address is known or not."""
+    form: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            data = load(PasswordForgotSchema(), form)
+        except DomainError as exc:
+            return _form_page("accounts/password_forgot.html", form, exc.errors)
+        started = services.start_password_reset(db.session, data["email"])
+        if started:
+            user, secret = started
+            link = url_for("accounts.reset_password", token=secret, _external=True)
+            send_mail(
+                user.email,
+                _("Reset your Meritportfölj password"),
+                render_template("accounts/email_reset.txt", user=user, link=link),
+            )
+        return render_template("accounts/password_forgot_sent.html", email=data["email"])
+    return _form_page("accounts/password_forgot.html", form, {})
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@access(PUBLIC)
+def reset_password(token: str) -> Page:
+    services.check_reset_token(db.session, token)
+    if request.method == "POST":
+        try:
+            data = load(PasswordResetSchema(), request.form.to_dict())
+            services.finish_password_reset(db.session, token, data["new_password"])
+        except DomainError as exc:
+            return _form_page("accounts/password_reset.html", {}, exc.errors, token=token)
+        flash(_("Your password has been changed. Log in with the new password."), "success")
+        return redirect(url_for("accounts.login"))
+    return _form_page("accounts/password_reset.html", {}, {}, token=token)

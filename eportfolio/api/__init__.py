@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1 (flask-smorest); each feature adds its own blueprint here."""

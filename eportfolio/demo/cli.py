@@ -1,0 +1,109 @@
+"""`flask --app wsgi demo load`: demo organisations and one account per role (idempotent)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.accounts import services as accounts
+from eportfolio.accounts.models import Municipality, Organisation, OrgKind, OrgStatus, Role, User
+from eportfolio.db import db
+from eportfolio.regional.municipalities import SKANE_COUNTY, SKNO_MUNICIPALITIES
+
+# Demo only: documented in the README so people can try each role. Never used in production.
+DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str | None], ...] = (
+    ("larande@demo.meritportfolj.se", "Amira Haddad", Role.LEARNER, None),
+    ("larande2@demo.meritportfolj.se", "Johan Nilsson", Role.LEARNER, None),
+    ("vagledare@demo.meritportfolj.se", "Karin Vägledare", Role.GUIDE, "Lärcentrum Kristianstad"),
+    (
+        "bedomare@demo.meritportfolj.se",
+        "Erik Bedömare",
+        Role.ASSESSOR,
+        "Valideringsrådet Skåne Nordost",
+    ),
+    (
+        "ordforande@demo.meritportfolj.se",
+        "Sara Ordförande",
+        Role.CHAIR,
+        "Valideringsrådet Skåne Nordost",
+    ),
+    (
+        "arbetsgivare@demo.meritportfolj.se",
+        "Lena Arbetsgivare",
+        Role.EMPLOYER,
+        "Göinge Verkstad AB",
+    ),
+    ("samordnare@demo.meritportfolj.se", "Mats Samordnare", Role.COORDINATOR, None),
+    ("admin@demo.meritportfolj.se", "Admin Demo", Role.ADMIN, None),
+)
+DEMO_PASSWORD = "demo-Skane-Nordost-2026"  # noqa: S105 - documented demo password
+
+
+def ensure_municipalities(session: Session) -> None:
+    """Make sure the seven Skåne Nordost kommuner exist."""
+    for code, name in SKNO_MUNICIPALITIES:
+        if session.get(Municipality, code) is None:
+            session.add(
+                Municipality(code=code, name=name, county_code=SKANE_COUNTY, in_region=True)
+            )
+    session.flush()
+
+
+def _org(session: Session, name: str, kind: OrgKind, **extra: object) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        org = Organisation(name=name, kind=kind, status=OrgStatus.ACTIVE, **extra)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def load_demo(session: Session) -> int:
+    """Create demo organisations and accounts that do not exist yet; return accounts created."""
+    ensure_municipalities(session)
+    for code, name in SKNO_MUNICIPALITIES:
+        _org(session, f"Lärcentrum {name}", OrgKind.LEARNING_CENTRE, municipality_code=code)
+    _org(
+        session,
+        "Valideringsrådet Skåne Nordost",
+        OrgKind.COUNCIL,
+        branch="Industri, vård och omsorg, transport",
+    )
+    _org(session, "Göinge Verkstad AB", OrgKind.EMPLOYER, org_number="556016-0680")
+    created = 0
+    for email, name, role, org_name in DEMO_ACCOUNTS:
+        if session.scalar(select(User).where(User.email == email)) is not None:
+            continue
+        org = (
+            session.scalar(select(Organisation).where(Organisation.name == org_name))
+            if org_name
+            else None
+        )
+        accounts.create_user(
+            session,
+            email=email,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            role=role,
+            organisation=org,
+        )
+        created += 1
+    return created
+
+
+@click.group("demo", help="Demo data for trying the service.", cls=AppGroup)
+def demo_cli() -> None:
+    pass
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load demo organisations and accounts; running it again changes nothing."""
+    with db.standalone() as session:
+        created = load_demo(session)
+    click.echo(
+        f"demo data loaded ({created} accounts created); password for all demo "
+        f"accounts: {DEMO_PASSWORD}"
+    )

@@ -1,0 +1,43 @@
+"""Domain exceptions raised by services and turned into 4xx answers by the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A request the service refuses, with a message a person can act on."""
+
+    status = 400
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+    @property
+    def errors(self) -> dict[str, list[Any]]:
+        return {self.field or "_schema": [self.message]}
+
+
+class ValidationFailed(DomainError):
+    """Input did not pass validation; ``errors`` maps field names to messages."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[Any]]) -> None:
+        first = next(iter(errors.values()), [""])
+        super().__init__(first[0] if first else "")
+        self._errors = errors
+
+    @property
+    def errors(self) -> dict[str, list[Any]]:
+        return self._errors
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409

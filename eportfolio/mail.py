@@ -1,0 +1,43 @@
+"""Outgoing mail: SMTP when configured, otherwise a local outbox folder a developer can read."""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+
+from flask import current_app
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message now."""
+    cfg = current_app.config
+    msg = EmailMessage()
+    msg["From"] = cfg["MAIL_FROM"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<{uuid.uuid4()}@meritportfolj>"
+    msg.set_content(body)
+    if cfg["MAIL_SERVER"]:
+        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
+            if cfg["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if cfg["MAIL_USERNAME"]:
+                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+            smtp.send_message(msg)
+        return
+    outbox = Path(cfg["MAIL_OUTBOX_DIR"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{msg['Message-ID'].strip('<>').split('@')[0]}.eml"
+    (outbox / name).write_bytes(msg.as_bytes())
+
+
+def outbox_messages(outbox_dir: str) -> list[EmailMessage]:
+    """Return the messages in a development outbox, oldest first."""
+    from email import policy
+    from email.parser import BytesParser
+
+    paths = sorted(Path(outbox_dir).glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(p.read_bytes()) for p in paths]  # type: ignore[misc]

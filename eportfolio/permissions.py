@@ -1,0 +1,130 @@
+"""Named permissions, one policy function, and the access rule every route declares.
+
+Deny by default: a permission without a policy is refused, and a route without a declared rule
+answers 403 (see ``security.check_route_access``). Views declare a coarse rule; services check
+the object in hand with ``can(user, permission, obj)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from eportfolio.accounts.models import User
+
+
+class Permission(StrEnum):
+    ACCOUNT_MANAGE = "accounts:own:manage"
+    ORGANISATION_APPROVE = "accounts:organisation:approve"
+    USER_ADMIN = "accounts:user:admin"
+    AUDIT_VIEW = "audit:log:view"
+    LEARNER_HOME = "portfolios:own:view"
+    EMPLOYER_HOME = "employers:own:view"
+    ASSESSOR_HOME = "validation:queue:view"
+    COORDINATOR_HOME = "regional:overview:view"
+
+
+Policy = Callable[["User", Any], bool]
+_POLICIES: dict[str, Policy] = {}
+
+
+class Forbidden(Exception):
+    """The user may not do this; views turn it into 403 (or 404 where existence is secret)."""
+
+
+def policy(permission: str) -> Callable[[Policy], Policy]:
+    """Register the policy function deciding ``permission``."""
+
+    def register(fn: Policy) -> Policy:
+        if permission in _POLICIES:
+            raise ValueError(f"policy for {permission} registered twice")
+        _POLICIES[permission] = fn
+        return fn
+
+    return register
+
+
+def can(user: User | None, permission: str, obj: Any = None) -> bool:
+    """Return whether ``user`` holds ``permission`` on ``obj``; unknown means no."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if not getattr(user, "is_active", False):
+        return False
+    rule = _POLICIES.get(permission)
+    return bool(rule and rule(user, obj))
+
+
+def require(user: User | None, permission: str, obj: Any = None) -> None:
+    """Raise Forbidden unless ``user`` holds ``permission`` on ``obj``."""
+    if not can(user, permission, obj):
+        raise Forbidden(permission)
+
+
+def _has(*roles: str) -> Policy:
+    def check(user: User, _obj: Any) -> bool:
+        return any(user.has_role(r) for r in roles)  # type: ignore[arg-type]
+
+    return check
+
+
+policy(Permission.ACCOUNT_MANAGE)(lambda user, obj: obj is None or obj.id == user.id)
+policy(Permission.ORGANISATION_APPROVE)(_has("coordinator", "admin"))
+policy(Permission.USER_ADMIN)(_has("admin"))
+policy(Permission.AUDIT_VIEW)(_has("admin"))
+policy(Permission.LEARNER_HOME)(_has("learner"))
+policy(Permission.EMPLOYER_HOME)(_has("employer"))
+policy(Permission.ASSESSOR_HOME)(_has("assessor", "chair"))
+policy(Permission.COORDINATOR_HOME)(_has("coordinator", "admin"))
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """What a route needs before its view runs: public, a login, or a named permission."""
+
+    kind: str  # "public" | "authenticated" | "permission"
+    permission: str | None = None
+
+    def __str__(self) -> str:
+        return self.permission or self.kind
+
+
+PUBLIC = AccessRule("public")
+AUTHENTICATED = AccessRule("authenticated")
+
+
+def requires(permission: str) -> AccessRule:
+    return AccessRule("permission", permission)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def access(rule: AccessRule) -> Callable[[F], F]:
+    """Declare the access rule of a view function."""
+
+    def mark(view: F) -> F:
+        view.access_rule = rule  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+# Endpoints registered by extensions, which we cannot decorate.
+EXTENSION_RULES: dict[str, AccessRule] = {
+    "static": PUBLIC,
+    "api-docs.openapi_json": PUBLIC,
+}
+
+
+def rule_for(view: Any, endpoint: str) -> AccessRule | None:
+    """Return the declared rule of an endpoint, or None when it declares none."""
+    if endpoint in EXTENSION_RULES:
+        return EXTENSION_RULES[endpoint]
+    rule = getattr(view, "access_rule", None)
+    # flask-smorest MethodViews: the rule sits on the class.
+    if rule is None and hasattr(view, "view_class"):
+        rule = getattr(view.view_class, "access_rule", None)
+    return rule

@@ -1,0 +1,122 @@
+"""Every failure becomes a clear 4xx/5xx: an HTML page for people, problem+json for the API."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from eportfolio.errors import DomainError
+from eportfolio.permissions import Forbidden as PolicyForbidden
+from eportfolio.security import is_api_request
+
+log = logging.getLogger(__name__)
+
+TITLES: dict[int, Any] = {
+    400: _l("The request could not be understood"),
+    401: _l("You need to log in"),
+    403: _l("You do not have access to this page"),
+    404: _l("The page could not be found"),
+    405: _l("That method is not allowed here"),
+    409: _l("That conflicts with what is already stored"),
+    413: _l("The upload or request is too large"),
+    415: _l("That content type is not supported"),
+    422: _l("Some of the information is not valid"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+DETAILS: dict[int, Any] = {
+    401: _l("Log in and try again."),
+    403: _l("If you think you should have access, contact your coordinator."),
+    404: _l("Check the address, or go back to the start page."),
+    413: _l("Files may be at most 10 MB each."),
+    415: _l("Send JSON with the header Content-Type: application/json."),
+    429: _l("Wait a few minutes before you try again."),
+    500: _l("Nothing you sent has been saved. Try again in a while."),
+}
+
+
+def problem(
+    status: int, detail: Any = None, errors: dict[str, Any] | None = None, **extra: Any
+) -> Response:
+    """Build an RFC 9457 problem+json response."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": str(TITLES.get(status, _l("Error"))),
+        "status": status,
+        "detail": str(detail or DETAILS.get(status, TITLES.get(status, ""))),
+    }
+    if errors:
+        body["errors"] = {
+            k: [str(m) for m in v] if isinstance(v, list) else v for k, v in errors.items()
+        }
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _page(status: int, detail: Any = None) -> tuple[str, int]:
+    return render_template(
+        "error.html",
+        status=status,
+        title=TITLES.get(status, _("Error")),
+        detail=detail or DETAILS.get(status),
+    ), status
+
+
+def handle_http(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    if isinstance(exc, CSRFError):
+        detail: Any = _l(
+            "The form had expired or came from another site. Go back, reload the "
+            "page and send it again."
+        )
+    elif status == 429:
+        detail = DETAILS[429]
+    else:
+        detail = None
+    if is_api_request():
+        data = getattr(exc, "data", None) or {}
+        errors = data.get("messages") or data.get("errors")
+        if isinstance(errors, dict) and "json" in errors and len(errors) == 1:
+            errors = errors["json"]
+        if status == 422 and detail is None:
+            detail = _l("Some fields are not valid; see errors.")
+        response = problem(status, detail, errors if isinstance(errors, dict) else None)
+        if status == 405 and exc.get_response().headers.get("Allow"):
+            response.headers["Allow"] = exc.get_response().headers["Allow"]
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="meritportfolj"'
+        return response
+    return _page(status, detail)
+
+
+def handle_domain(exc: DomainError) -> Any:
+    if is_api_request():
+        return problem(exc.status, exc.message, exc.errors)
+    return _page(exc.status, exc.message)
+
+
+def handle_policy(_exc: PolicyForbidden) -> Any:
+    return problem(403) if is_api_request() else _page(403)
+
+
+def handle_unexpected(exc: Exception) -> Any:
+    if isinstance(exc, HTTPException):
+        return handle_http(exc)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http(InternalServerError())
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(DomainError, handle_domain)
+    app.register_error_handler(PolicyForbidden, handle_policy)
+    app.register_error_handler(Exception, handle_unexpected)

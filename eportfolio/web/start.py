@@ -1,0 +1,152 @@
+"""What each role can do next, shown on the start page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from eportfolio.accounts.models import OrgStatus, Role, User
+
+
+@dataclass(frozen=True)
+class Action:
+    title: Any
+    text: Any
+    href: str | None = None
+
+
+def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
+    """Return (section heading, actions) for every role the user holds."""
+    sections: list[tuple[Any, list[Action]]] = []
+    roles = user.roles
+    if Role.LEARNER in roles:
+        sections.append(
+            (
+                _l("Your meritportfölj"),
+                [
+                    Action(
+                        _l("Describe what you can do"),
+                        _l("Add work experience, education, skills and languages."),
+                    ),
+                    Action(
+                        _l("Ask for validation"),
+                        _l("A valideringsråd can verify your skills and issue a kompetensintyg."),
+                    ),
+                    Action(
+                        _l("See matching jobs"),
+                        _l("Find employer needs and bristyrken that fit your skills."),
+                    ),
+                ],
+            )
+        )
+    if Role.GUIDE in roles:
+        sections.append(
+            (
+                _l("Guide at a lärcentrum"),
+                [
+                    Action(
+                        _l("Help a learner"),
+                        _l("Learners who have given you access are listed here."),
+                    ),
+                ],
+            )
+        )
+    if Role.ASSESSOR in roles or Role.CHAIR in roles:
+        sections.append(
+            (
+                _l("Valideringsråd"),
+                [
+                    Action(
+                        _l("Review queue"), _l("Take the oldest case and assess the skill claims.")
+                    ),
+                ],
+            )
+        )
+    if Role.CHAIR in roles:
+        sections[-1][1].append(
+            Action(
+                _l("Approve certifications"), _l("Check assessed cases before they are certified.")
+            )
+        )
+    pending = [
+        m.organisation
+        for m in user.memberships
+        if m.organisation is not None and m.organisation.status is OrgStatus.PENDING
+    ]
+    if Role.EMPLOYER in roles:
+        sections.append(
+            (
+                _l("Employer"),
+                [
+                    Action(
+                        _l("Describe a competence need"),
+                        _l("Say which skills you need, or paste a job ad."),
+                    ),
+                    Action(
+                        _l("Find candidates"),
+                        _l("See pseudonymous candidates ranked by how well they match."),
+                    ),
+                ],
+            )
+        )
+    elif pending:
+        sections.append(
+            (
+                _l("Employer"),
+                [
+                    Action(
+                        _l("Waiting for approval"),
+                        _l(
+                            "A coordinator checks new organisations before they can search "
+                            "candidates. You will get an e-mail when it is done."
+                        ),
+                    ),
+                ],
+            )
+        )
+    if Role.COORDINATOR in roles or Role.ADMIN in roles:
+        sections.append(
+            (
+                _l("Coordinator"),
+                [
+                    Action(
+                        _l("Approve organisations"),
+                        _l("Employers waiting for approval."),
+                        url_for("admin.organisations"),
+                    ),
+                    Action(
+                        _l("Regional overview"),
+                        _l("Where competence is short, and what training would close the gap."),
+                    ),
+                ],
+            )
+        )
+    if Role.ADMIN in roles:
+        sections.append(
+            (
+                _l("Administration"),
+                [
+                    Action(
+                        _l("Audit log"),
+                        _l("Check that the audit log is intact."),
+                        url_for("admin.audit"),
+                    ),
+                ],
+            )
+        )
+    sections.append(
+        (
+            _l("Your account"),
+            [
+                Action(
+                    _l("Account settings"),
+                    _l("Name, language, password and API tokens."),
+                    url_for("accounts.account"),
+                ),
+            ],
+        )
+    )
+    return sections

@@ -1,0 +1,227 @@
+"""Fixtures shared by every test: app, database (rolled back per test), clients, factories."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DEMO_PASSWORD = "demo-Skane-Nordost-2026"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        default="sqlite",
+        choices=["sqlite", "postgres"],
+        help="database for integration and web tests",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # PostgreSQL-only tests (row locks, concurrency) belong to the PostgreSQL pass: leave them
+    # out of the SQLite pass instead of skipping them there.
+    if config.getoption("--backend") == "postgres":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+def shared_dir(*parts: str) -> Path:
+    """Return a folder of ../shared, skipping (or failing in CI) when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("REQUIRE_SHARED_DATA"):
+            pytest.fail(f"{path} is required in CI but missing")
+        pytest.skip(f"../shared not found ({path}): tests on the public data sets skipped")
+    return path
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_url() -> str:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.fail("--backend=postgres needs TEST_DATABASE_URL")
+    # One database per xdist worker, so migrations and locks never collide.
+    name = f"mp_test_{_worker()}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--backend"))
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if backend == "postgres":
+        return _postgres_url()
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_test_app(database_url: str, instance: Path, **extra: Any) -> Flask:
+    from eportfolio import create_app
+
+    os.environ["INSTANCE_PATH"] = str(instance)
+    config = {
+        "ENV": "test",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DATABASE_URL": database_url,
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+        "KEY_DIR": str(instance / "keys"),
+        "FAST_PASSWORD_HASHING": True,
+        "SERVER_NAME": None,
+        **extra,
+    }
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app, with the schema migrated once per test session."""
+    instance = tmp_path_factory.mktemp("instance")
+    application = make_test_app(database_url, instance)
+    with application.app_context():
+        from eportfolio.cli import alembic_config
+
+        command.upgrade(alembic_config(database_url), "head")
+    yield application
+    application.extensions["database"].engine.dispose()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session whose work, including the app's own commits, is rolled back after the test."""
+    database = app.extensions["database"]
+    connection = database.engine.connect()
+    outer = connection.begin()
+    original = database.factory
+    database.factory = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    session = database.factory()
+    from eportfolio.extensions import limiter
+
+    limiter.reset()
+    try:
+        yield session
+    finally:
+        session.close()
+        database.factory = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app: Flask, db_session: Session) -> Iterator[Flask]:
+    with app.test_request_context():
+        yield app
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """Fetch a page and return the CSRF token from its form."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(
+    client: FlaskClient,
+    path: str,
+    data: dict[str, Any],
+    *,
+    token_from: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """POST a form the way a browser does, with the page's CSRF token."""
+    token = csrf_token(client, token_from or path)
+    return client.post(path, data={**data, "csrf_token": token}, **kwargs)
+
+
+@pytest.fixture
+def create_org(db_session: Session) -> Callable[..., Any]:
+    from eportfolio.accounts.models import Organisation, OrgKind, OrgStatus
+
+    counter = iter(range(1, 10_000))
+
+    def make(kind: str = "employer", status: str = "active", **fields: Any) -> Organisation:
+        n = next(counter)
+        org = Organisation(
+            kind=OrgKind(kind),
+            status=OrgStatus(status),
+            name=fields.pop("name", f"Organisation {n}"),
+            **fields,
+        )
+        db_session.add(org)
+        db_session.flush()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def create_user(
+    app: Flask, db_session: Session, create_org: Callable[..., Any]
+) -> Callable[..., Any]:
+    """Return a factory: create_user(role="learner", organisation=None, **fields)."""
+    from eportfolio.accounts import services
+    from eportfolio.accounts.models import OrgKind, Role
+
+    counter = iter(range(1, 10_000))
+    kinds = {
+        "employer": OrgKind.EMPLOYER,
+        "assessor": OrgKind.COUNCIL,
+        "chair": OrgKind.COUNCIL,
+        "guide": OrgKind.LEARNING_CENTRE,
+    }
+
+    def make(role: str = "learner", organisation: Any = None, **fields: Any) -> Any:
+        n = next(counter)
+        if organisation is None and role in kinds:
+            organisation = create_org(kinds[role].value)
+        with app.test_request_context():
+            return services.create_user(
+                db_session,
+                email=fields.get("email", f"{role}{n}@test.meritportfolj.se"),
+                password=fields.get("password", DEMO_PASSWORD),
+                display_name=fields.get("display_name", f"{role.title()} {n}"),
+                role=Role(role),
+                organisation=organisation,
+            )
+
+    return make
+
+
+def login(client: FlaskClient, user: Any, password: str = DEMO_PASSWORD) -> None:
+    """Log ``user`` in through the real login form."""
+    response = post_form(client, "/login", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]

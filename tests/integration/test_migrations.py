@@ -1,0 +1,85 @@
+"""Migrations are the only way the schema changes: they go up, down and up again, and match
+the models."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.util.exc import CommandError
+
+from eportfolio.cli import alembic_config
+from eportfolio.db import Base
+
+
+@pytest.fixture
+def empty_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    base = os.environ["TEST_DATABASE_URL"]
+    name = f"mp_mig_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _tables(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_downgrade_upgrade_round_trip(empty_database: str) -> None:
+    cfg = alembic_config(empty_database)
+    command.upgrade(cfg, "head")
+    assert _tables(empty_database) == set(Base.metadata.tables)
+    command.downgrade(cfg, "base")
+    assert _tables(empty_database) == set()
+    command.upgrade(cfg, "head")
+    assert _tables(empty_database) == set(Base.metadata.tables)
+
+
+def test_models_and_migrations_do_not_drift(empty_database: str) -> None:
+    cfg = alembic_config(empty_database)
+    command.upgrade(cfg, "head")
+    command.check(cfg)  # raises when autogenerate would produce operations
+
+
+def test_drift_is_detected(empty_database: str) -> None:
+    cfg = alembic_config(empty_database)
+    command.upgrade(cfg, "head")
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE audit_head"))
+    engine.dispose()
+    with pytest.raises(CommandError):
+        command.check(cfg)
+
+
+def test_the_seven_kommuner_are_there_after_upgrade(empty_database: str) -> None:
+    command.upgrade(alembic_config(empty_database), "head")
+    engine = sa.create_engine(empty_database)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT code, name FROM municipalities")).all())
+    engine.dispose()
+    assert rows == {
+        "1256": "Östra Göinge",
+        "1266": "Hörby",
+        "1272": "Bromölla",
+        "1273": "Osby",
+        "1275": "Perstorp",
+        "1290": "Kristianstad",
+        "1293": "Hässleholm",
+    }

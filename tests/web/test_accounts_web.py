@@ -1,0 +1,277 @@
+"""Registration, login, logout, password change and reset through the real forms."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.accounts.models import Organisation, OrgStatus, User
+from eportfolio.audit import services as audit
+from eportfolio.mail import outbox_messages
+from tests.conftest import DEMO_PASSWORD, csrf_token, login, post_form
+
+GOOD = "tallkotte-regnrock-fiol-7"
+
+
+def test_learner_registers_and_lands_on_their_start_page(
+    client: FlaskClient, db_session: Session
+) -> None:
+    response = post_form(
+        client,
+        "/register",
+        {
+            "display_name": "Amal Yusuf",
+            "email": " Amal.Yusuf@Example.se ",
+            "password": GOOD,
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 302
+    user = db_session.scalar(select(User).where(User.email == "amal.yusuf@example.se"))
+    assert (
+        user is not None and user.password_hash != GOOD and user.password_hash.startswith("$argon2")
+    )
+    page = client.get("/").get_data(as_text=True)
+    assert "Hello, Amal Yusuf" in page  # the chosen language is used right away
+    assert "Your meritportfölj" in page
+
+
+def test_registration_errors_keep_what_was_typed_and_save_nothing(
+    client: FlaskClient, db_session: Session
+) -> None:
+    response = post_form(
+        client, "/register", {"display_name": "Amal", "email": "amal@example", "password": "kort"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Det finns ett problem" in html  # the error summary, in Swedish by default
+    assert 'href="#email"' in html and 'href="#password"' in html
+    assert 'value="Amal"' in html and 'value="amal@example"' in html
+    assert 'value="kort"' not in html  # passwords are never echoed back
+    assert db_session.scalar(select(User).where(User.display_name == "Amal")) is None
+
+
+def test_email_is_unique_whatever_its_case(client: FlaskClient, create_user: Any) -> None:
+    create_user(email="karin@example.se")
+    response = post_form(
+        client, "/register", {"display_name": "K", "email": "KARIN@example.se", "password": GOOD}
+    )
+    assert response.status_code == 409 or response.status_code == 422
+    assert "Det finns redan ett konto" in response.get_data(as_text=True)
+
+
+def test_employer_registration_waits_for_a_coordinator(
+    client: FlaskClient, db_session: Session, create_user: Any
+) -> None:
+    response = post_form(
+        client,
+        "/register/employer",
+        {
+            "organisation_name": "Osby Snickeri AB",
+            "org_number": "5560160680",
+            "display_name": "Per",
+            "email": "per@osbysnickeri.se",
+            "password": GOOD,
+        },
+    )
+    assert response.status_code == 302
+    org = db_session.scalar(select(Organisation).where(Organisation.name == "Osby Snickeri AB"))
+    assert org is not None and org.status is OrgStatus.PENDING and org.org_number == "556016-0680"
+    start = client.get("/").get_data(as_text=True)
+    assert "Väntar på godkännande" in start and "Hitta kandidater" not in start
+    assert client.get("/admin/organisations").status_code == 403
+
+    coordinator = create_user("coordinator")
+    other = FlaskClient(client.application, use_cookies=True)
+    login(other, coordinator)
+    assert "Osby Snickeri AB" in other.get("/admin/organisations").get_data(as_text=True)
+    decided = post_form(
+        other,
+        f"/admin/organisations/{org.id}/decision",
+        {"decision": "approve"},
+        token_from="/admin/organisations",
+    )
+    assert decided.status_code == 302
+    assert "Hitta kandidater" in client.get("/").get_data(as_text=True)
+
+
+def test_employer_with_invalid_org_number_gets_a_clear_message(client: FlaskClient) -> None:
+    response = post_form(
+        client,
+        "/register/employer",
+        {
+            "organisation_name": "Fel AB",
+            "org_number": "556016-0681",
+            "display_name": "P",
+            "email": "p@fel.se",
+            "password": GOOD,
+        },
+    )
+    assert response.status_code == 422
+    assert "kontrollera den sista siffran" in response.get_data(as_text=True)
+
+
+def test_login_sets_a_fresh_session_and_logout_ends_it(
+    client: FlaskClient, create_user: Any
+) -> None:
+    user = create_user()
+    client.get("/login")
+    with client.session_transaction() as sess:
+        sess["planted"] = "by an attacker"
+    login(client, user)
+    with client.session_transaction() as sess:
+        assert "planted" not in sess and sess.permanent
+    assert client.get("/account").status_code == 200
+    response = post_form(client, "/logout", {}, token_from="/account")
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 302
+
+
+def test_wrong_password_is_refused_without_saying_which_part(
+    client: FlaskClient, create_user: Any
+) -> None:
+    user = create_user()
+    for email in (user.email, "nobody@example.se"):
+        response = post_form(client, "/login", {"email": email, "password": "wrong-password-x"})
+        assert response.status_code == 422
+        assert "E-postadressen eller lösenordet är fel" in response.get_data(as_text=True)
+
+
+def test_failed_logins_are_audited(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    from eportfolio.audit.models import AuditEvent
+
+    user = create_user()
+    post_form(client, "/login", {"email": user.email, "password": "wrong-password-x"})
+    actions = db_session.scalars(
+        select(AuditEvent.action).where(AuditEvent.subject_id == str(user.id))
+    ).all()
+    assert "login.failed" in actions
+    assert audit.verify(db_session).ok
+
+
+def test_login_is_rate_limited_per_account(client: FlaskClient, create_user: Any) -> None:
+    user = create_user()
+    token = csrf_token(client)
+    codes = [
+        client.post(
+            "/login",
+            data={"email": user.email, "password": "wrong-password-x", "csrf_token": token},
+        ).status_code
+        for _ in range(6)
+    ]
+    assert codes[:5] == [422] * 5 and codes[5] == 429
+    response = client.post(
+        "/login", data={"email": user.email, "password": DEMO_PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 429  # even the right password waits
+    assert "För många försök" in response.get_data(as_text=True)
+
+
+def test_login_is_rate_limited_per_client_address(app: Flask, client: FlaskClient) -> None:
+    token = csrf_token(client)
+    limit = int(app.config["LOGIN_LIMIT_PER_ADDRESS"].split()[0])
+    codes = [
+        client.post(
+            "/login", data={"email": f"guess{i}@example.se", "password": "x", "csrf_token": token}
+        ).status_code
+        for i in range(limit + 1)
+    ]
+    assert codes[-1] == 429 and 429 not in codes[:-1]
+
+
+def test_password_change_logs_out_other_sessions(client: FlaskClient, create_user: Any) -> None:
+    user = create_user()
+    login(client, user)
+    elsewhere = FlaskClient(client.application, use_cookies=True)
+    login(elsewhere, user)
+    response = post_form(
+        client, "/account/password", {"current_password": DEMO_PASSWORD, "new_password": GOOD}
+    )
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert elsewhere.get("/account").status_code == 302  # the other session is over
+
+
+def test_password_change_needs_the_current_password(client: FlaskClient, create_user: Any) -> None:
+    login(client, create_user())
+    response = post_form(
+        client, "/account/password", {"current_password": "not-it-at-all", "new_password": GOOD}
+    )
+    assert response.status_code == 422
+    assert "Det nuvarande lösenordet är fel" in response.get_data(as_text=True)
+
+
+def test_password_reset_by_emailed_link_works_once(
+    app: Flask, client: FlaskClient, create_user: Any
+) -> None:
+    user = create_user()
+    response = post_form(client, "/password/forgot", {"email": user.email})
+    assert response.status_code == 200
+    message = outbox_messages(app.config["MAIL_OUTBOX_DIR"])[-1]
+    assert message["To"] == user.email
+    link = re.search(r"http://localhost(/password/reset/\S+)", message.get_content())
+    assert link, message.get_content()
+    path = link.group(1)
+    assert post_form(client, path, {"new_password": GOOD}).status_code == 302
+    assert client.get(path).status_code == 404  # used once, gone
+    login(client, user, password=GOOD)
+
+
+def test_reset_answer_does_not_reveal_whether_an_account_exists(
+    client: FlaskClient, create_user: Any
+) -> None:
+    user = create_user()
+    known = post_form(client, "/password/forgot", {"email": user.email}).get_data(as_text=True)
+    unknown = post_form(client, "/password/forgot", {"email": "nobody@example.se"}).get_data(
+        as_text=True
+    )
+    assert known.replace(user.email, "X") == unknown.replace("nobody@example.se", "X")
+
+
+def test_forms_without_csrf_token_are_refused(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    response = client.post(
+        "/register", data={"display_name": "X", "email": "x@example.se", "password": GOOD}
+    )
+    assert response.status_code == 400
+    assert "Formuläret var för gammalt" in response.get_data(as_text=True)
+    assert db_session.scalar(select(User).where(User.email == "x@example.se")) is None
+
+
+def test_language_switch_works_without_javascript(client: FlaskClient) -> None:
+    assert "Logga in" in client.get("/login").get_data(as_text=True)
+    response = client.get("/lang/en?next=/login")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en"' in html and "Forgot your password?" in html
+    assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
+
+
+def test_account_page_creates_shows_once_and_revokes_tokens(
+    client: FlaskClient, create_user: Any
+) -> None:
+    login(client, create_user())
+    page = post_form(
+        client, "/account/tokens", {"token_name": "Mitt skript"}, token_from="/account"
+    ).get_data(as_text=True)
+    secret = re.search(r'<code class="token" id="new-token">(mp_[^<]+)</code>', page).group(1)
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
+    listing = client.get("/account").get_data(as_text=True)
+    assert "Mitt skript" in listing and secret not in listing
+    token_id = re.search(r"/account/tokens/(\d+)/revoke", listing).group(1)
+    post_form(client, f"/account/tokens/{token_id}/revoke", {}, token_from="/account")
+    # A revoked token is refused even when the caller also has a logged-in cookie.
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    )
+    assert client.get("/api/v1/me").status_code == 200

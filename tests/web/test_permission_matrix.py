@@ -1,0 +1,171 @@
+"""Every route has a declared access rule, and each kind of visitor gets what is declared.
+
+When you add a route, add its row here: the first test fails until you do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from eportfolio.permissions import rule_for
+from tests.conftest import csrf_token, login
+
+IDENTITIES = (
+    "anonymous",
+    "learner",
+    "other_learner",
+    "employer",
+    "assessor",
+    "coordinator",
+    "admin",
+)
+
+
+def same(code: int) -> dict[str, int]:
+    return dict.fromkeys(IDENTITIES, code)
+
+
+def logged_in(code: int, anonymous: int = 302) -> dict[str, int]:
+    return {**same(code), "anonymous": anonymous}
+
+
+def only(allowed: tuple[str, ...], code: int, denied: int = 403) -> dict[str, int]:
+    return {i: code if i in allowed else denied for i in IDENTITIES} | {"anonymous": 302}
+
+
+@dataclass(frozen=True)
+class World:
+    """Objects the routes act on; 'learner' owns them unless named otherwise."""
+
+    token_id: int
+    pending_org_id: int
+
+
+Url = str | Callable[[World], str]
+
+# (endpoint, method) -> (url, {identity: expected status})
+MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
+    ("static", "GET"): ("/static/css/app.css", same(200)),
+    ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", same(200)),
+    ("web.index", "GET"): ("/", same(200)),
+    ("web.switch_language", "GET"): ("/lang/en", same(302)),
+    ("web.healthz", "GET"): ("/healthz", same(200)),
+    ("accounts.register", "GET"): ("/register", same(200)),
+    ("accounts.register", "POST"): ("/register", same(422)),
+    ("accounts.register_employer", "GET"): ("/register/employer", same(200)),
+    ("accounts.register_employer", "POST"): ("/register/employer", same(422)),
+    ("accounts.login", "GET"): ("/login", same(200)),
+    ("accounts.login", "POST"): ("/login", same(422)),
+    ("accounts.logout", "POST"): ("/logout", same(302)),
+    ("accounts.account", "GET"): ("/account", logged_in(200)),
+    ("accounts.account", "POST"): ("/account", logged_in(422)),
+    ("accounts.create_token", "POST"): ("/account/tokens", logged_in(422)),
+    ("accounts.revoke_token", "POST"): (
+        lambda w: f"/account/tokens/{w.token_id}/revoke",
+        {**logged_in(404), "learner": 302},
+    ),
+    ("accounts.change_password", "GET"): ("/account/password", logged_in(200)),
+    ("accounts.change_password", "POST"): ("/account/password", logged_in(422)),
+    ("accounts.forgot_password", "GET"): ("/password/forgot", same(200)),
+    ("accounts.forgot_password", "POST"): ("/password/forgot", same(422)),
+    ("accounts.reset_password", "GET"): ("/password/reset/not-a-token", same(404)),
+    ("accounts.reset_password", "POST"): ("/password/reset/not-a-token", same(404)),
+    ("admin.organisations", "GET"): ("/admin/organisations", only(("coordinator", "admin"), 200)),
+    ("admin.decide", "POST"): (
+        lambda w: f"/admin/organisations/{w.pending_org_id}/decision",
+        only(("coordinator", "admin"), 302),
+    ),
+    ("admin.audit", "GET"): ("/admin/audit", only(("admin",), 200)),
+    ("api_me.Me", "GET"): ("/api/v1/me", logged_in(200, anonymous=401)),
+    ("api_me.Tokens", "GET"): ("/api/v1/me/tokens", logged_in(200, anonymous=401)),
+    ("api_me.Tokens", "POST"): ("/api/v1/me/tokens", logged_in(422, anonymous=401)),
+    ("api_me.TokenItem", "DELETE"): (
+        lambda w: f"/api/v1/me/tokens/{w.token_id}",
+        {**logged_in(404, anonymous=401), "learner": 204},
+    ),
+}
+
+
+def _routes(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_declares_an_access_rule(app: Flask) -> None:
+    undeclared = sorted(
+        endpoint
+        for endpoint, _ in _routes(app)
+        if rule_for(app.view_functions[endpoint], endpoint) is None
+    )
+    assert undeclared == [], f"routes without an access rule: {undeclared}"
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    missing = sorted(_routes(app) - set(MATRIX))
+    stale = sorted(set(MATRIX) - _routes(app))
+    assert missing == [], f"add these routes to MATRIX: {missing}"
+    assert stale == [], f"these MATRIX rows name no route: {stale}"
+
+
+def test_a_route_without_a_rule_is_denied(app: Flask, client: FlaskClient) -> None:
+    app.view_functions["web.healthz"].__dict__.pop("access_rule")
+    try:
+        assert client.get("/healthz").status_code == 403
+    finally:
+        from eportfolio.permissions import PUBLIC
+
+        app.view_functions["web.healthz"].access_rule = PUBLIC
+
+
+@pytest.fixture
+def world(
+    create_user: Callable[..., Any], create_org: Callable[..., Any], db_session: Any
+) -> tuple[World, dict[str, Any]]:
+    from eportfolio.accounts import services
+
+    users = {
+        "learner": create_user("learner"),
+        "other_learner": create_user("learner"),
+        "employer": create_user("employer"),
+        "assessor": create_user("assessor"),
+        "coordinator": create_user("coordinator"),
+        "admin": create_user("admin"),
+    }
+    token, _ = services.create_api_token(db_session, users["learner"], "matrix")
+    pending = create_org("employer", status="pending", name="Väntande AB")
+    return World(token_id=token.id, pending_org_id=pending.id), users
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[1]} {r[0]}")
+def test_access_matches_the_matrix(
+    client: FlaskClient, world: tuple[World, dict[str, Any]], route: tuple[str, str], identity: str
+) -> None:
+    objects, users = world
+    url, expected = MATRIX[route]
+    path = url(objects) if callable(url) else url
+    token = csrf_token(client, "/login")
+    if identity != "anonymous":
+        login(client, users[identity])
+        token = csrf_token(client, "/account")
+    method = route[1]
+    if method == "GET":
+        response = client.get(path)
+    elif path.startswith("/api/"):
+        response = client.open(path, method=method, json={}, headers={"X-CSRFToken": token})
+    else:
+        response = client.open(path, method=method, data={"csrf_token": token})
+    status = response.status_code
+    response.close()
+    assert status == expected[identity], (
+        f"{identity} {method} {path}: {status}, expected {expected[identity]}"
+    )
