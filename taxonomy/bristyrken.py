@@ -1,0 +1,443 @@
+"""Bristyrken and demand: shortage assessments and job-ad counts per occupation and area.
+
+Three sources feed the coordinator's view of what the region lacks:
+
+- Arbetsförmedlingen's Yrkesbarometer (``barometer_regional.json`` with
+  ``region_name_id.json``, or its flattened ``barometer_regional_long.csv``): job
+  opportunities and 5-year outlook per barometer occupation and län. It carries no SSYK
+  code and no recruitment situation; ``match_ssyk4`` finds codes by name.
+- A bristyrken list filled in by hand (``taxonomy/seed/bristyrken_template.csv``), one row
+  per occupation, area and period. Columns:
+
+  ==================  ==========================================================================
+  ssyk4               SSYK 2012 unit group, 4 digits (``5321``); the key matching joins on
+  occupation_label    the occupation's name as the coordinator wants it shown (may be empty)
+  occupation_ref      optional column: a concept id (``seed:occ:svetsare``), else ``ssyk4:<code>``
+  area_kind           ``riket``, ``lan`` or ``kommun``
+  area_code           ``00`` for riket, län code (2 digits, ``12`` = Skåne), kommunkod (4 digits,
+                      ``1290`` = Kristianstad)
+  period              the assessment round: ``2025``, ``2025-1`` (round 1) or ``2025-10`` (month)
+  job_opportunities   ``små``, ``medelstora``, ``stora`` or empty
+  outlook_5y          ``öka``, ``vara oförändrad``, ``minska`` or empty
+  recruitment         ``brist``, ``balans``, ``överskott`` or empty
+  ==================  ==========================================================================
+
+  At least one of the last three must be filled in. Lines starting with ``#`` above the
+  header are a free-text note. Save as UTF-8 CSV.
+- Job-ad counts per SSYK-4 and kommun (``ads_2024_by_ssyk4_municipality.csv`` or the raw
+  ``ssyk_kommun_annonser_2024.json``), or entered by hand in ``demand_template.csv`` with the
+  columns ``ssyk4, kommunkod, period, ads``.
+
+Every reader streams records and raises TaxonomyFormatError naming the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal, TypeVar, cast, get_args
+
+from rapidfuzz import fuzz
+
+from taxonomy.model import TaxonomyFormatError
+from taxonomy.seed.csvrows import Source, iter_rows, read_text, source_name
+
+AreaKind = Literal["riket", "lan", "kommun"]
+JobOpportunities = Literal["små", "medelstora", "stora"]
+Outlook = Literal["öka", "vara oförändrad", "minska"]
+Recruitment = Literal["brist", "balans", "överskott"]
+
+RIKET_CODE = "00"
+RIKET_CONCEPT_ID = "i46j_HmG_v64"  # JobTech's concept for the whole country
+LAN_CODES: dict[str, str] = {
+    "Stockholms län": "01", "Uppsala län": "03", "Södermanlands län": "04",
+    "Östergötlands län": "05", "Jönköpings län": "06", "Kronobergs län": "07",
+    "Kalmar län": "08", "Gotlands län": "09", "Blekinge län": "10", "Skåne län": "12",
+    "Hallands län": "13", "Västra Götalands län": "14", "Värmlands län": "17",
+    "Örebro län": "18", "Västmanlands län": "19", "Dalarnas län": "20",
+    "Gävleborgs län": "21", "Västernorrlands län": "22", "Jämtlands län": "23",
+    "Västerbottens län": "24", "Norrbottens län": "25",
+}  # fmt: skip
+SKANE_LAN = "12"
+SKANE_NORDOST: dict[str, str] = {
+    "1256": "Östra Göinge", "1266": "Hörby", "1272": "Bromölla", "1273": "Osby",
+    "1275": "Perstorp", "1290": "Kristianstad", "1293": "Hässleholm",
+}  # fmt: skip
+
+_SSYK4 = re.compile(r"\d{4}")
+_KOMMUN = re.compile(r"\d{4}")
+_PERIOD = re.compile(r"\d{4}(-\d{1,2})?")
+_E = TypeVar("_E", bound=str)
+
+
+@dataclass(frozen=True, slots=True)
+class ShortageAssessment:
+    """How hard an occupation is to recruit for in one area and period."""
+
+    occupation_ref: str
+    occupation_label: str | None
+    ssyk4: str | None
+    area_kind: AreaKind
+    area_code: str
+    period: str
+    job_opportunities: JobOpportunities | None
+    outlook_5y: Outlook | None
+    recruitment: Recruitment | None
+
+
+@dataclass(frozen=True, slots=True)
+class DemandCount:
+    """How many job ads an SSYK-4 group had in one kommun and period."""
+
+    ssyk4: str
+    kommunkod: str
+    period: str
+    ads: int
+
+
+@contextmanager
+def _at(path: str, line: int | None) -> Iterator[None]:
+    """Turn a value check's ValueError into an error that names the file and line."""
+    try:
+        yield
+    except TaxonomyFormatError:
+        raise
+    except ValueError as exc:
+        raise TaxonomyFormatError(path, line, str(exc)) from None
+
+
+def _enum(value: str, allowed: object, what: str) -> _E | None:
+    """Return ``value`` if it is one of the Literal ``allowed``'s values, None if empty."""
+    choices: tuple[str, ...] = get_args(allowed)
+    if not value:
+        return None
+    if value not in choices:
+        raise ValueError(f"{what} {value!r} is not one of: {', '.join(choices)}")
+    return cast(_E, value)
+
+
+def check_area(kind: str, code: str) -> tuple[AreaKind, str]:
+    """Return a validated (area_kind, area_code); riket may leave the code empty."""
+    if kind == "riket" and code in ("", RIKET_CODE):
+        return "riket", RIKET_CODE
+    if kind == "lan" and code in LAN_CODES.values():
+        return "lan", code
+    if kind == "kommun" and _KOMMUN.fullmatch(code) and code[:2] in LAN_CODES.values():
+        return "kommun", code
+    if kind not in get_args(AreaKind):
+        raise ValueError(f"area_kind {kind!r} is not one of: riket, lan, kommun")
+    wanted = {"riket": "'00'", "lan": "a 2-digit län code", "kommun": "a 4-digit kommunkod"}
+    raise ValueError(f"area_code {code!r} is not {wanted[kind]}")
+
+
+def check_period(period: str) -> str:
+    """Return ``period`` if it reads as a year, a round (2025-1) or a month (2025-10)."""
+    if not _PERIOD.fullmatch(period):
+        raise ValueError(f"period {period!r} must look like 2025, 2025-1 or 2025-10")
+    return period
+
+
+def check_ssyk4(code: str) -> str:
+    """Return ``code`` if it is a 4-digit SSYK 2012 code."""
+    if not _SSYK4.fullmatch(code):
+        raise ValueError(f"ssyk4 {code!r} is not a 4-digit SSYK 2012 code")
+    return code
+
+
+def _json(source: Source) -> tuple[str, dict[str, object]]:
+    name, text = source_name(source), read_text(source)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TaxonomyFormatError(name, exc.lineno, f"invalid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise TaxonomyFormatError(name, 1, "expected a JSON object")
+    return text, data
+
+
+def _json_line(text: str, *keys: str) -> int | None:
+    """Return the line where the nested ``keys`` appear, so JSON errors point somewhere."""
+    pos = 0
+    for key in keys:
+        found = text.find(json.dumps(key, ensure_ascii=False), pos)
+        if found < 0:
+            found = text.find(json.dumps(key), pos)  # the file may escape non-ASCII
+        if found < 0:
+            return None
+        pos = found
+    return text.count("\n", 0, pos) + 1
+
+
+def _nested(source: Source) -> Iterator[tuple[str, int | None, str, str, object]]:
+    """Yield (name, line, outer key, inner key, value) from a {key: {key: value}} file."""
+    name = source_name(source)
+    text, data = _json(source)
+    for outer, inner in data.items():
+        if not isinstance(inner, dict):
+            raise TaxonomyFormatError(name, _json_line(text, outer), f"{outer!r}: not an object")
+        for key, value in inner.items():
+            yield name, _json_line(text, outer, key), outer, key, value
+
+
+def read_region_ids(source: Source) -> dict[str, tuple[AreaKind, str]]:
+    """Read ``region_name_id.json`` ({län name: concept id}) into concept id -> area."""
+    name = source_name(source)
+    text, data = _json(source)
+    areas: dict[str, tuple[AreaKind, str]] = {RIKET_CONCEPT_ID: ("riket", RIKET_CODE)}
+    for lan, concept_id in data.items():
+        if lan not in LAN_CODES or not isinstance(concept_id, str):
+            raise TaxonomyFormatError(name, _json_line(text, lan), f"unknown län {lan!r}")
+        areas[concept_id] = ("lan", LAN_CODES[lan])
+    return areas
+
+
+def read_barometer_names(source: Source) -> dict[str, str]:
+    """Read ``yb_concept_id_names_derived.csv`` into barometer concept id -> name."""
+    rows = iter_rows(source, ("yb_concept_id", "yb_name"))
+    return {row.required("yb_concept_id"): row.required("yb_name") for row in rows}
+
+
+def iter_barometer_json(
+    source: Source,
+    regions: Mapping[str, tuple[AreaKind, str]],
+    *,
+    period: str,
+    names: Mapping[str, str] | None = None,
+    ssyk4: Mapping[str, str | None] | None = None,
+) -> Iterator[ShortageAssessment]:
+    """Yield one assessment per occupation and area from ``barometer_regional.json``.
+
+    ``regions`` comes from ``read_region_ids``; ``names`` and ``ssyk4`` (barometer concept
+    id -> name / code, e.g. from ``match_ssyk4``) fill in what the file lacks.
+    """
+    with _at(source_name(source), None):
+        check_period(period)
+    for name, line, occ, region, values in _nested(source):
+        with _at(name, line):
+            if region not in regions:
+                raise ValueError(f"unknown region concept {region!r}")
+            if not (isinstance(values, list) and len(values) == 2):
+                raise ValueError("expected [jobbmojligheter, prognos]")
+            found = ShortageAssessment(
+                occupation_ref=occ,
+                occupation_label=(names or {}).get(occ),
+                ssyk4=(ssyk4 or {}).get(occ),
+                area_kind=regions[region][0],
+                area_code=regions[region][1],
+                period=period,
+                job_opportunities=_enum(str(values[0]), JobOpportunities, "jobbmojligheter"),
+                outlook_5y=_enum(str(values[1]), Outlook, "prognos"),
+                recruitment=None,  # Yrkesbarometerns rekryteringssituation is not in the file
+            )
+        yield found
+
+
+def iter_barometer_csv(
+    source: Source, *, period: str, ssyk4: Mapping[str, str | None] | None = None
+) -> Iterator[ShortageAssessment]:
+    """Yield assessments from the flattened ``barometer_regional_long.csv``."""
+    with _at(source_name(source), None):
+        check_period(period)
+    columns = ("yb_concept_id", "yb_name", "lan_code", "jobbmojligheter", "prognos_5ar")
+    for row in iter_rows(source, columns):
+        with _at(row.path, row.line):
+            occ, code = row.required("yb_concept_id"), row.required("lan_code")
+            area_kind, area_code = check_area("riket" if code == RIKET_CODE else "lan", code)
+            found = ShortageAssessment(
+                occupation_ref=occ,
+                occupation_label=row["yb_name"] or None,
+                ssyk4=(ssyk4 or {}).get(occ),
+                area_kind=area_kind,
+                area_code=area_code,
+                period=period,
+                job_opportunities=_enum(
+                    row["jobbmojligheter"], JobOpportunities, "jobbmojligheter"
+                ),
+                outlook_5y=_enum(row["prognos_5ar"], Outlook, "prognos_5ar"),
+                recruitment=None,
+            )
+        yield found
+
+
+_STOPWORDS = frozenset({"och", "inom", "av", "med", "i", "för", "samt", "flera", "fl", "m"})
+
+
+def _name_key(name: str) -> str:
+    # Barometer names drop "m.fl.", add "(med yrkesbevis)" and use "inom" where SSYK has a
+    # comma; two are cut off inside a final "och" ("... äldreboende oc").
+    name = re.sub(r"\(.*?(\)|$)", " ", name.casefold()).replace("m.fl.", " ")
+    words = [w for w in re.findall(r"\w+", name) if w not in _STOPWORDS]
+    if len(words) > 1 and words[-1] in ("o", "oc"):
+        words.pop()
+    return " ".join(words)
+
+
+def _same_stem(word: str, other: str) -> bool:
+    # Swedish inflects and compounds at the end of a word: "specialavdelningar" is
+    # "specialavdelning", "civilingenjörer" is "civilingenjörsyrken", "controllrar" is
+    # "controller", but "ingenjörer" is not "civilingenjörer".
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), len(word)
+    )
+    shared = min(shared, len(other))
+    return word == other or (shared >= 4 and shared >= 0.75 * min(len(word), len(other)))
+
+
+def _name_score(query: str, label: str) -> float:
+    # A barometer name is often a label with words left out or inflected differently
+    # ("Kockar" for "Kockar och kallskänkor"): when each of its words has its stem in the
+    # label, score how alike those words are. Otherwise only the whole names compared count,
+    # so a short label inside a long name ("Skötare" in "Uppfödare och skötare av
+    # lantbruksdjur") or one shared word ("maskinoperatörer") does not pass for a match.
+    whole = float(fuzz.token_sort_ratio(query, label))
+    label_words = label.split()
+    best = []
+    for word in query.split():
+        alike = [fuzz.ratio(word, other) for other in label_words if _same_stem(word, other)]
+        if not alike:
+            return whole
+        best.append(max(alike))
+    return max(whole, sum(best) / len(best)) if best else whole
+
+
+def match_ssyk4(
+    names: Iterable[str],
+    ssyk4_labels: Mapping[str, str],
+    *,
+    score_cutoff: float = 86.0,
+    margin: float = 3.0,
+) -> dict[str, str | None]:
+    """Map occupation names to SSYK-4 codes by their similarity to labels (label -> code).
+
+    A name gets a code only when that code's best label scores at least ``score_cutoff``
+    and beats every other code's best label by ``margin``; otherwise it gets None. Passing
+    JobTech's occupation names (yrkesbenämningar) as labels as well finds more codes.
+    """
+    codes_by_key: dict[str, set[str]] = {}
+    keys_by_start: dict[str, set[str]] = {}
+    for label, code in ssyk4_labels.items():
+        key = _name_key(label)
+        codes_by_key.setdefault(key, set()).add(check_ssyk4(code))
+        for word in key.split():
+            keys_by_start.setdefault(word[:4], set()).add(key)
+    found: dict[str, str | None] = {}
+    for name in names:
+        query = _name_key(name)
+        if len(codes_by_key.get(query, ())) == 1:
+            found[name] = next(iter(codes_by_key[query]))  # the same words: no contest
+            continue
+        # A label that shares no word start with the name cannot come near the cutoff.
+        near = set().union(*(keys_by_start.get(word[:4], set()) for word in query.split()))
+        best: dict[str, float] = {}
+        for key in near:
+            for code in codes_by_key[key]:
+                best[code] = max(best.get(code, 0.0), _name_score(query, key))
+        ranked = [*sorted(best.values(), reverse=True), 0.0, 0.0]
+        winner = max(best, key=best.__getitem__) if best else None
+        confident = ranked[0] >= score_cutoff and ranked[0] - ranked[1] >= margin
+        found[name] = winner if confident else None
+    return found
+
+
+BRISTYRKEN_COLUMNS = (
+    "ssyk4", "occupation_label", "area_kind", "area_code", "period",
+    "job_opportunities", "outlook_5y", "recruitment",
+)  # fmt: skip
+DEMAND_COLUMNS = ("ssyk4", "kommunkod", "period", "ads")
+
+
+def iter_bristyrken_csv(source: Source) -> Iterator[ShortageAssessment]:
+    """Yield the assessments in a hand-filled bristyrken CSV (see the module doc)."""
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for row in iter_rows(source, BRISTYRKEN_COLUMNS):
+        with _at(row.path, row.line):
+            code = check_ssyk4(row.required("ssyk4"))
+            area_kind, area_code = check_area(row["area_kind"], row["area_code"])
+            found = ShortageAssessment(
+                occupation_ref=row["occupation_ref"] or f"ssyk4:{code}",
+                occupation_label=row["occupation_label"] or None,
+                ssyk4=code,
+                area_kind=area_kind,
+                area_code=area_code,
+                period=check_period(row.required("period")),
+                job_opportunities=_enum(
+                    row["job_opportunities"], JobOpportunities, "job_opportunities"
+                ),
+                outlook_5y=_enum(row["outlook_5y"], Outlook, "outlook_5y"),
+                recruitment=_enum(row["recruitment"], Recruitment, "recruitment"),
+            )
+            if not (found.job_opportunities or found.outlook_5y or found.recruitment):
+                raise ValueError("fill in job_opportunities, outlook_5y or recruitment")
+            key = (found.occupation_ref, area_kind, area_code, found.period)
+            if key in seen:
+                raise ValueError(f"same occupation, area and period as line {seen[key]}")
+            seen[key] = row.line
+        yield found
+
+
+def _demand(ssyk4: str, kommunkod: str, period: str, ads: object) -> DemandCount:
+    if isinstance(ads, str) and re.fullmatch(r"\d+", ads.strip()):
+        ads = int(ads)
+    # bool is an int to Python, but true/false in a count column is a mistake
+    if not isinstance(ads, int) or isinstance(ads, bool) or ads < 0:
+        raise ValueError(f"ads {ads!r} is not a whole number of ads")
+    return DemandCount(
+        ssyk4=check_ssyk4(ssyk4),
+        kommunkod=check_area("kommun", kommunkod)[1],
+        period=check_period(period),
+        ads=ads,
+    )
+
+
+def _demand_rows(
+    source: Source, columns: tuple[str, str, str, str], period: str | None
+) -> Iterator[DemandCount]:
+    ssyk4, kommunkod, period_column, ads = columns
+    seen: dict[tuple[str, str, str], int] = {}
+    required = (ssyk4, kommunkod, ads) if period else columns
+    for row in iter_rows(source, required):
+        with _at(row.path, row.line):
+            found = _demand(row[ssyk4], row[kommunkod], period or row[period_column], row[ads])
+            key = (found.ssyk4, found.kommunkod, found.period)
+            if key in seen:
+                raise ValueError(f"same ssyk4, kommunkod and period as line {seen[key]}")
+            seen[key] = row.line
+        yield found
+
+
+def iter_demand_csv(source: Source) -> Iterator[DemandCount]:
+    """Yield the counts in a hand-filled demand CSV: ssyk4, kommunkod, period, ads."""
+    return _demand_rows(source, DEMAND_COLUMNS, None)
+
+
+def iter_ads_csv(source: Source, *, period: str = "2024") -> Iterator[DemandCount]:
+    """Yield counts from ``ads_<period>_by_ssyk4_municipality.csv`` (column ``ads_<period>``)."""
+    with _at(source_name(source), None):
+        check_period(period)
+    return _demand_rows(source, ("ssyk_code_2012", "kommunkod", "", f"ads_{period}"), period)
+
+
+def iter_ads_json(
+    source: Source,
+    *,
+    period: str,
+    ssyk4_codes: Mapping[str, str],
+    kommunkoder: Mapping[str, str],
+) -> Iterator[DemandCount]:
+    """Yield counts from the raw {SSYK-4 concept id: {kommun concept id: ads}} JSON.
+
+    ``ssyk4_codes`` and ``kommunkoder`` map JobTech concept ids to the codes.
+    """
+    with _at(source_name(source), None):
+        check_period(period)
+    for name, line, group, kommun, ads in _nested(source):
+        with _at(name, line):
+            if group not in ssyk4_codes:
+                raise ValueError(f"unknown SSYK-4 concept {group!r}")
+            if kommun not in kommunkoder:
+                raise ValueError(f"unknown kommun concept {kommun!r}")
+            found = _demand(ssyk4_codes[group], kommunkoder[kommun], period, ads)
+        yield found
