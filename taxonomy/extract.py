@@ -1,0 +1,91 @@
+"""Find the concepts a longer text (job ad, CV paragraph) mentions, with character spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from taxonomy.normalise import Candidate, Normaliser
+from taxonomy.text import fold, frame_words
+
+MAX_WORDS = 8  # longest span tried; longer skill labels are rare and read as sentences
+MIN_SCORE = 0.8
+_WORD = re.compile(r"[^\W_]+[+#]*")
+# Sentences and list items never share a skill; commas may (JobTech: "C, programmeringsspråk").
+_BREAK = re.compile(r"[.;:!?\n\r\t•·|()\[\]{}\"]+(?=\s|$)|[\n\r\t•·|()\[\]{}\"]")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A concept found in a text; ``text[start:end]`` is the words that name it."""
+
+    concept_id: str
+    label: str
+    start: int
+    end: int
+    score: float
+
+
+def _clauses(text: str) -> list[list[tuple[int, int, str]]]:
+    """Split ``text`` into clauses of (start, end, folded word) triples."""
+    clauses: list[list[tuple[int, int, str]]] = []
+    offset = 0
+    for piece in [*_BREAK.split(text)]:
+        at = text.find(piece, offset)
+        offset = at + len(piece)
+        words = [(at + m.start(), at + m.end(), fold(m.group())) for m in _WORD.finditer(piece)]
+        if words:
+            clauses.append(words)
+    return clauses
+
+
+def extract(
+    normaliser: Normaliser,
+    text: str,
+    lang: str | None = None,
+    min_score: float = MIN_SCORE,
+    *,
+    distinct: bool = True,
+) -> list[Mention]:
+    """Return the concepts ``text`` mentions, in text order, spans never overlapping.
+
+    Every run of up to MAX_WORDS words that starts and ends on a word a label can start or
+    end with (or an unknown word: a typo) is looked up; the best-scoring runs win, longer
+    runs first on equal scores. ``distinct`` keeps only the first mention of each concept.
+    """
+    edges = normaliser.edge_words
+    vocab = normaliser.vocabulary
+    frame = frozenset().union(*(frame_words(x) for x in ([lang] if lang else normaliser.langs)))
+    found: list[tuple[float, int, int, int, Candidate]] = []
+    cache: dict[str, Candidate | None] = {}
+    for clause in _clauses(text):
+        for i, (start, _, first) in enumerate(clause):
+            if first in vocab and first not in edges:
+                continue
+            for j in range(i, min(i + MAX_WORDS, len(clause))):
+                end, last = clause[j][1], clause[j][2]
+                if last in vocab and last not in edges:
+                    continue
+                window = text[start:end]
+                folded = " ".join(w for _, _, w in clause[i : j + 1])
+                if folded not in cache:
+                    hits = normaliser.lookup(window, lang, limit=1)
+                    cache[folded] = hits[0] if hits and hits[0].score >= min_score else None
+                hit = cache[folded]
+                # "experience", "years": CV frame words open or close a span only as a label.
+                if hit is not None and (hit.score >= 1 or not {first, last} & frame):
+                    found.append((hit.score, j - i, start, end, hit))
+    # Best score first, then the longer span: "project management" beats "management".
+    found.sort(key=lambda f: (-f[0], -f[1], f[2]))
+    taken: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    mentions: list[Mention] = []
+    for score, _, start, end, hit in found:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        if distinct and hit.concept_id in seen:
+            continue
+        taken.append((start, end))
+        seen.add(hit.concept_id)
+        mentions.append(Mention(hit.concept_id, hit.label, start, end, score))
+    return sorted(mentions, key=lambda m: m.start)
