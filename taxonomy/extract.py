@@ -10,6 +10,8 @@ from taxonomy.text import fold, frame_words
 
 MAX_WORDS = 8  # longest span tried; longer skill labels are rare and read as sentences
 MIN_SCORE = 0.8
+SINGLE_WORD_SCORE = 0.95
+WINDOW_SHORTLIST = 15  # a span is short: fewer candidates suffice, and there are many spans
 _WORD = re.compile(r"[^\W_]+[+#]*")
 # Sentences and list items never share a skill; commas may (JobTech: "C, programmeringsspråk").
 _BREAK = re.compile(r"[.;:!?\n\r\t•·|()\[\]{}\"]+(?=\s|$)|[\n\r\t•·|()\[\]{}\"]")
@@ -53,24 +55,29 @@ def extract(
     end with (or an unknown word: a typo) is looked up; the best-scoring runs win, longer
     runs first on equal scores. ``distinct`` keeps only the first mention of each concept.
     """
-    edges = normaliser.edge_words
     vocab = normaliser.vocabulary
+    # A span opens and closes on a word some label opens or closes with (or an unknown word,
+    # maybe a typo), never on a function word such as "and", "of", "och".
+    closed = normaliser.function_words
+    edges = normaliser.edge_words - closed
     frame = frozenset().union(*(frame_words(x) for x in ([lang] if lang else normaliser.langs)))
     found: list[tuple[float, int, int, int, Candidate]] = []
     cache: dict[str, Candidate | None] = {}
     for clause in _clauses(text):
         for i, (start, _, first) in enumerate(clause):
-            if first in vocab and first not in edges:
+            if first in closed or (first in vocab and first not in edges):
                 continue
             for j in range(i, min(i + MAX_WORDS, len(clause))):
                 end, last = clause[j][1], clause[j][2]
-                if last in vocab and last not in edges:
+                if last in closed or (last in vocab and last not in edges):
                     continue
                 window = text[start:end]
                 folded = " ".join(w for _, _, w in clause[i : j + 1])
                 if folded not in cache:
-                    hits = normaliser.lookup(window, lang, limit=1)
-                    cache[folded] = hits[0] if hits and hits[0].score >= min_score else None
+                    hits = normaliser.lookup(window, lang, limit=1, shortlist=WINDOW_SHORTLIST)
+                    # One word alone must be the label's word, not a look-alike ("Turing").
+                    floor = max(min_score, SINGLE_WORD_SCORE) if i == j else min_score
+                    cache[folded] = hits[0] if hits and hits[0].score >= floor else None
                 hit = cache[folded]
                 # "experience", "years": CV frame words open or close a span only as a label.
                 if hit is not None and (hit.score >= 1 or not {first, last} & frame):

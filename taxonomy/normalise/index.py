@@ -77,6 +77,18 @@ class LabelIndex:
         self.edge_words = frozenset(
             {e.words[0] for e in self.entries} | {e.words[-1] for e in self.entries}
         )
+        # Function words ("and", "of", "the", "och", "för") sit inside labels, rarely at an edge.
+        inside: dict[str, int] = defaultdict(int)
+        edge: dict[str, int] = defaultdict(int)
+        for e in self.entries:
+            for i, w in enumerate(e.words):
+                if 0 < i < len(e.words) - 1:
+                    inside[w] += 1
+                else:
+                    edge[w] += 1
+        self.function_words = frozenset(
+            w for w, c in inside.items() if c >= 50 and edge[w] < 0.05 * (c + edge[w])
+        )
         # One prefilter per language, so labels of another language never crowd the shortlist.
         self.grams: dict[str, tuple[GramIndex, list[int]]] = {}
         for lang in self.langs:

@@ -79,6 +79,7 @@ class Normaliser:
         self.langs = self._index.langs
         self.vocabulary = self._index.vocabulary
         self.edge_words = self._index.edge_words
+        self.function_words = self._index.function_words
 
     @classmethod
     def from_labels(cls, labels: Iterable[tuple[str, str, str]]) -> Normaliser:
@@ -104,8 +105,13 @@ class Normaliser:
     def __len__(self) -> int:
         return len(self._index.entries)
 
-    def lookup(self, text: str, lang: str | None = None, limit: int = 5) -> list[Candidate]:
-        """Return up to ``limit`` distinct concepts for ``text``, best first."""
+    def lookup(
+        self, text: str, lang: str | None = None, limit: int = 5, *, shortlist: int = SHORTLIST
+    ) -> list[Candidate]:
+        """Return up to ``limit`` distinct concepts for ``text``, best first.
+
+        ``shortlist`` is how many labels the n-gram prefilter hands to the word-level scorer.
+        """
         words = tuple(tokens(text))
         if not words or not self._index.entries:
             return []
@@ -117,7 +123,7 @@ class Normaliser:
             query = self._query(words, query_lang)
             content = [words[i] for i in query.content]
             bag = [query.stems[i] for i in query.content]
-            for i in self._index.shortlist(words, content, bag, query_lang, SHORTLIST):
+            for i in self._index.shortlist(words, content, bag, query_lang, shortlist):
                 score = self._score(query, entries[i])
                 concept = entries[i].concept
                 if score > best.get(concept, (-1.0, 0))[0]:
