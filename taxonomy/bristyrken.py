@@ -35,15 +35,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal, TypeVar, cast, get_args
-
-from rapidfuzz import fuzz
 
 from taxonomy.model import TaxonomyFormatError
 from taxonomy.seed.csvrows import Source, iter_rows, read_text, source_name
+from taxonomy.ssyk_names import match_ssyk4
 
 AreaKind = Literal["riket", "lan", "kommun"]
 JobOpportunities = Literal["små", "medelstora", "stora"]
@@ -72,6 +72,23 @@ _KOMMUN = re.compile(r"\d{4}")
 _PERIOD = re.compile(r"\d{4}(-\d{1,2})?")
 _E = TypeVar("_E", bound=str)
 
+__all__ = [  # match_ssyk4 lives in taxonomy.ssyk_names; it is part of this module's API
+    "DemandCount",
+    "ShortageAssessment",
+    "check_area",
+    "check_period",
+    "check_ssyk4",
+    "iter_ads_csv",
+    "iter_ads_json",
+    "iter_barometer_csv",
+    "iter_barometer_json",
+    "iter_bristyrken_csv",
+    "iter_demand_csv",
+    "match_ssyk4",
+    "read_barometer_names",
+    "read_region_ids",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class ShortageAssessment:
@@ -99,14 +116,16 @@ class DemandCount:
 
 
 @contextmanager
-def _at(path: str, line: int | None) -> Iterator[None]:
+def _at(path: str, line: int | Callable[[], int | None] | None) -> Iterator[None]:
     """Turn a value check's ValueError into an error that names the file and line."""
     try:
         yield
     except TaxonomyFormatError:
         raise
     except ValueError as exc:
-        raise TaxonomyFormatError(path, line, str(exc)) from None
+        # JSON lines are found by searching the text, so only once something is wrong
+        where = line() if callable(line) else line
+        raise TaxonomyFormatError(path, where, str(exc)) from None
 
 
 def _enum(value: str, allowed: object, what: str) -> _E | None:
@@ -171,15 +190,17 @@ def _json_line(text: str, *keys: str) -> int | None:
     return text.count("\n", 0, pos) + 1
 
 
-def _nested(source: Source) -> Iterator[tuple[str, int | None, str, str, object]]:
-    """Yield (name, line, outer key, inner key, value) from a {key: {key: value}} file."""
+def _nested(
+    source: Source,
+) -> Iterator[tuple[str, Callable[[], int | None], str, str, object]]:
+    """Yield (name, line finder, outer key, inner key, value) from {key: {key: value}}."""
     name = source_name(source)
     text, data = _json(source)
     for outer, inner in data.items():
         if not isinstance(inner, dict):
             raise TaxonomyFormatError(name, _json_line(text, outer), f"{outer!r}: not an object")
         for key, value in inner.items():
-            yield name, _json_line(text, outer, key), outer, key, value
+            yield name, partial(_json_line, text, outer, key), outer, key, value
 
 
 def read_region_ids(source: Source) -> dict[str, tuple[AreaKind, str]]:
@@ -260,86 +281,6 @@ def iter_barometer_csv(
                 recruitment=None,
             )
         yield found
-
-
-_STOPWORDS = frozenset({"och", "inom", "av", "med", "i", "för", "samt", "flera", "fl", "m"})
-
-
-def _name_key(name: str) -> str:
-    # Barometer names drop "m.fl.", add "(med yrkesbevis)" and use "inom" where SSYK has a
-    # comma; two are cut off inside a final "och" ("... äldreboende oc").
-    name = re.sub(r"\(.*?(\)|$)", " ", name.casefold()).replace("m.fl.", " ")
-    words = [w for w in re.findall(r"\w+", name) if w not in _STOPWORDS]
-    if len(words) > 1 and words[-1] in ("o", "oc"):
-        words.pop()
-    return " ".join(words)
-
-
-def _same_stem(word: str, other: str) -> bool:
-    # Swedish inflects and compounds at the end of a word: "specialavdelningar" is
-    # "specialavdelning", "civilingenjörer" is "civilingenjörsyrken", "controllrar" is
-    # "controller", but "ingenjörer" is not "civilingenjörer".
-    shared = next(
-        (i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), len(word)
-    )
-    shared = min(shared, len(other))
-    return word == other or (shared >= 4 and shared >= 0.75 * min(len(word), len(other)))
-
-
-def _name_score(query: str, label: str) -> float:
-    # A barometer name is often a label with words left out or inflected differently
-    # ("Kockar" for "Kockar och kallskänkor"): when each of its words has its stem in the
-    # label, score how alike those words are. Otherwise only the whole names compared count,
-    # so a short label inside a long name ("Skötare" in "Uppfödare och skötare av
-    # lantbruksdjur") or one shared word ("maskinoperatörer") does not pass for a match.
-    whole = float(fuzz.token_sort_ratio(query, label))
-    label_words = label.split()
-    best = []
-    for word in query.split():
-        alike = [fuzz.ratio(word, other) for other in label_words if _same_stem(word, other)]
-        if not alike:
-            return whole
-        best.append(max(alike))
-    return max(whole, sum(best) / len(best)) if best else whole
-
-
-def match_ssyk4(
-    names: Iterable[str],
-    ssyk4_labels: Mapping[str, str],
-    *,
-    score_cutoff: float = 86.0,
-    margin: float = 3.0,
-) -> dict[str, str | None]:
-    """Map occupation names to SSYK-4 codes by their similarity to labels (label -> code).
-
-    A name gets a code only when that code's best label scores at least ``score_cutoff``
-    and beats every other code's best label by ``margin``; otherwise it gets None. Passing
-    JobTech's occupation names (yrkesbenämningar) as labels as well finds more codes.
-    """
-    codes_by_key: dict[str, set[str]] = {}
-    keys_by_start: dict[str, set[str]] = {}
-    for label, code in ssyk4_labels.items():
-        key = _name_key(label)
-        codes_by_key.setdefault(key, set()).add(check_ssyk4(code))
-        for word in key.split():
-            keys_by_start.setdefault(word[:4], set()).add(key)
-    found: dict[str, str | None] = {}
-    for name in names:
-        query = _name_key(name)
-        if len(codes_by_key.get(query, ())) == 1:
-            found[name] = next(iter(codes_by_key[query]))  # the same words: no contest
-            continue
-        # A label that shares no word start with the name cannot come near the cutoff.
-        near = set().union(*(keys_by_start.get(word[:4], set()) for word in query.split()))
-        best: dict[str, float] = {}
-        for key in near:
-            for code in codes_by_key[key]:
-                best[code] = max(best.get(code, 0.0), _name_score(query, key))
-        ranked = [*sorted(best.values(), reverse=True), 0.0, 0.0]
-        winner = max(best, key=best.__getitem__) if best else None
-        confident = ranked[0] >= score_cutoff and ranked[0] - ranked[1] >= margin
-        found[name] = winner if confident else None
-    return found
 
 
 BRISTYRKEN_COLUMNS = (
