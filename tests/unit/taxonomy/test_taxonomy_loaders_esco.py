@@ -167,3 +167,30 @@ def test_dangling_relations_can_be_skipped(esco_dir: Path) -> None:
 def test_missing_skills_file_is_a_format_error(tmp_path: Path) -> None:
     with pytest.raises(TaxonomyFormatError, match="skills_"):
         load_esco(tmp_path)
+
+
+def test_v12_layout_with_per_language_relation_files(tmp_path: Path) -> None:
+    # ESCO v1.2 adds label columns and a language suffix to the relation files, and repeats
+    # them in every language set; the loader keeps one copy of each relation.
+    write(tmp_path / "skills_en.csv", SKILLS_EN)
+    write(tmp_path / "skills_sv.csv", SKILLS_SV)
+    write(
+        tmp_path / "occupations_en.csv",
+        OCCUPATIONS.replace(",code\n", ",code,naceCode\n").replace("0110.1\n", "0110.1,\n"),
+    )
+    for lang in ("en", "sv"):
+        write(
+            tmp_path / f"occupationSkillRelations_{lang}.csv",
+            "occupationUri,occupationLabel,relationType,skillType,skillUri,skillLabel\n"
+            f"{OCC}o1,welder,essential,skill/competence,{SKILL}s1,weld metal\n",
+        )
+        write(
+            tmp_path / f"broaderRelationsSkillPillar_{lang}.csv",
+            "conceptType,conceptUri,conceptLabel,broaderType,broaderUri,broaderLabel\n"
+            f"KnowledgeSkillCompetence,{SKILL}s3,forge iron,KnowledgeSkillCompetence,{SKILL}s1,x\n",
+        )
+    tax = load_esco(tmp_path)
+    assert tax.occupation_skills(OCC + "o1") == [(SKILL + "s1", True)]
+    assert tax.broader(SKILL + "s3") == [SKILL + "s1"]
+    assert len(tax.relations) == 2
+    assert tax[SKILL + "s1"].preferred("sv") == "svetsa metall"
