@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install the project with its test tools
-	@$(VENV)/bin/pybabel compile -q -d eportfolio/translations --use-fuzzy
+	@$(VENV)/bin/pybabel compile -d eportfolio/translations --use-fuzzy --statistics >/dev/null
 
 setup-db: install ## Apply migrations and load seed taxonomy and demo data (idempotent)
 	$(FLASK) db upgrade
