@@ -56,10 +56,23 @@ def test_preferred_skill_names_are_unambiguous(seed: Taxonomy) -> None:
         assert [n for n, k in names.items() if k > 1] == [], lang
 
 
+def test_no_label_names_two_concepts(seed: Taxonomy) -> None:
+    # A word that names both a skill and an occupation (or two skills) cannot be resolved
+    # when a job ad or a CV uses it. An occupation may share its SSYK group's name.
+    owners: dict[tuple[str, str], set[str]] = {}
+    for concept in seed.concepts.values():
+        if concept.kind is ConceptKind.OCCUPATION_GROUP:
+            continue
+        for label in concept.labels:
+            owners.setdefault((label.lang, label.text.casefold()), set()).add(concept.id)
+    assert {key: ids for key, ids in owners.items() if len(ids) > 1} == {}
+
+
 def test_every_occupation_has_essential_skills_and_an_ssyk_group(seed: Taxonomy) -> None:
     for occ in seed.occupations():
         essential = [s for s, is_essential in seed.occupation_skills(occ.id) if is_essential]
         assert 8 <= len(essential) <= 20, occ.id
+        assert len(seed.occupation_skills(occ.id)) > len(essential), f"{occ.id}: no optional"
         code = _ssyk4(seed, occ.id)
         assert code is not None and len(code) == 4 and code.isdigit(), occ.id
         group = seed[f"seed:ssyk:{code}"]
