@@ -249,8 +249,8 @@ def iter_barometer_json(
                 area_kind=regions[region][0],
                 area_code=regions[region][1],
                 period=period,
-                job_opportunities=_enum(str(values[0]), JobOpportunities, "jobbmojligheter"),
-                outlook_5y=_enum(str(values[1]), Outlook, "prognos"),
+                job_opportunities=_enum(str(values[0] or ""), JobOpportunities, "jobbmojligheter"),
+                outlook_5y=_enum(str(values[1] or ""), Outlook, "prognos"),
                 recruitment=None,  # Yrkesbarometerns rekryteringssituation is not in the file
             )
         yield found
