@@ -49,6 +49,13 @@ def test_every_skill_has_swedish_and_english_names_and_a_group(seed: Taxonomy) -
         assert groups == [ConceptKind.SKILL_GROUP], skill.id
 
 
+def test_definitions_come_in_both_languages(seed: Taxonomy) -> None:
+    defined = [c for c in seed.concepts.values() if c.definitions]
+    assert all(set(c.definitions) == {"sv", "en"} for c in defined)
+    assert sum(c.kind is ConceptKind.SKILL for c in defined) >= 50
+    assert all(occ.definitions for occ in seed.occupations())
+
+
 def test_preferred_skill_names_are_unambiguous(seed: Taxonomy) -> None:
     # Two skills with one name would make the normaliser pick between them at random.
     for lang in ("sv", "en"):
