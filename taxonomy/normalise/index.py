@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from taxonomy.model import LabelKind
 from taxonomy.normalise.ngrams import GramIndex
+from taxonomy.normalise.words import WordIndex
 from taxonomy.text import stems, tokens
 
 # A preferred label wins a tie over an alternative one, an alternative over a hidden one.
@@ -90,10 +91,12 @@ class LabelIndex:
             w for w, c in inside.items() if c >= 50 and edge[w] < 0.05 * (c + edge[w])
         )
         # One prefilter per language, so labels of another language never crowd the shortlist.
-        self.grams: dict[str, tuple[GramIndex, list[int]]] = {}
+        self.grams: dict[str, tuple[GramIndex, WordIndex, list[int]]] = {}
         for lang in self.langs:
             members = [i for i, e in enumerate(self.entries) if e.lang == lang]
-            self.grams[lang] = (GramIndex([self.entries[i].words for i in members]), members)
+            grams = GramIndex([self.entries[i].words for i in members])
+            stem_index = WordIndex([self.entries[i].stems for i in members], self.idf)
+            self.grams[lang] = (grams, stem_index, members)
 
     def shortlist(
         self, words: tuple[str, ...], content: list[str], bag: list[str], lang: str, k: int
@@ -102,6 +105,11 @@ class LabelIndex:
         found = list(self.exact.get(tuple(words), ()))
         found += self.exact.get(tuple(content), ())
         found += self.bag.get(tuple(sorted(bag)), ())
-        grams, members = self.grams[lang]
+        grams, _, members = self.grams[lang]
         found += [members[i] for i in grams.top(content, k)]
         return [i for i in dict.fromkeys(found) if self.entries[i].lang == lang]
+
+    def by_stems(self, bag: list[str], lang: str, k: int) -> list[int]:
+        """Return the entries sharing the most (possibly misspelt) stems with ``bag``."""
+        grams, stem_index, members = self.grams[lang]
+        return [members[i] for i in stem_index.top(bag, k, grams.max_postings)]

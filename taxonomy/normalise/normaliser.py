@@ -12,7 +12,8 @@ from taxonomy.model import ConceptKind, Taxonomy
 from taxonomy.normalise.index import Entry, LabelIndex, LabelRow
 from taxonomy.text import frame_mask, stems, tokens
 
-SHORTLIST = 40
+SHORTLIST = 30
+RETRY_BELOW = 0.85  # best score under which the stem prefilter is asked for more labels
 INFLECTION = 3  # longest ending that only inflects (-ing, -ies, -arna, -orna)
 DERIVED = 0.9  # similarity of words with one stem but other endings (management, manage)
 PART = 0.8  # similarity of a compound part to the whole compound
@@ -36,6 +37,7 @@ class _Query:
     stems: list[str]
     content: list[int]  # positions of the non-frame tokens
     text: str  # the content tokens joined by spaces
+    known: list[bool]  # whether each token is a word some label uses
     cache: dict[str, list[float]]  # label word -> similarity to each query token
     parts: set[tuple[str, int]]  # (label word, query position) matched as compound parts
 
@@ -123,22 +125,38 @@ class Normaliser:
             query = self._query(words, query_lang)
             content = [words[i] for i in query.content]
             bag = [query.stems[i] for i in query.content]
-            for i in self._index.shortlist(words, content, bag, query_lang, shortlist):
-                score = self._score(query, entries[i])
-                concept = entries[i].concept
-                if score > best.get(concept, (-1.0, 0))[0]:
-                    best[concept] = (score, i)
+            shortlisted = self._index.shortlist(words, content, bag, query_lang, shortlist)
+            top = self._rank(query, shortlisted, best)
+            if top < RETRY_BELOW:
+                # Weak best match: maybe a typo hid the label from the trigrams; ask the stems.
+                more = self._index.by_stems(bag, query_lang, shortlist // 2)
+                self._rank(query, [i for i in more if i not in set(shortlisted)], best)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[:limit]
         return [
             Candidate(self._index.ids[c], entries[i].label, entries[i].lang, min(1.0, round(s, 4)))
             for c, (s, i) in ranked
         ]
 
+    def _rank(
+        self, query: _Query, shortlisted: list[int], best: dict[int, tuple[float, int]]
+    ) -> float:
+        """Score ``shortlisted`` entries into ``best`` (concept -> score, entry); return the top."""
+        entries = self._index.entries
+        top = 0.0
+        for i in shortlisted:
+            score = self._score(query, entries[i])
+            concept = entries[i].concept
+            if score > best.get(concept, (-1.0, 0))[0]:
+                best[concept] = (score, i)
+            top = max(top, score)
+        return top
+
     def _query(self, words: tuple[str, ...], lang: str) -> _Query:
         mask = frame_mask(words, lang)
         content = [i for i, is_frame in enumerate(mask) if not is_frame] or list(range(len(words)))
         text = " ".join(words[i] for i in content)
-        return _Query(lang, words, stems(words, lang), content, text, {}, set())
+        known = [w in self._index.vocabulary for w in words]
+        return _Query(lang, words, stems(words, lang), content, text, known, {}, set())
 
     def _sims(self, query: _Query, word: str, stem: str) -> list[float]:
         """Return how alike each query token is to one label token (1 = same word)."""
@@ -146,27 +164,33 @@ class Normaliser:
         if row is not None:
             return row
         row = []
-        for q, q_stem in zip(query.words, query.stems, strict=True):
+        n_word, n_stem = len(word), len(stem)
+        for j, q in enumerate(query.words):
+            q_stem = query.stems[j]
+            n_q = len(q)
             if q == word:
                 row.append(1.0)
             elif q_stem == stem:
                 row.append(_same_stem(q, word))
-            elif min(len(q), len(word)) >= 3:
-                # OSA counts a swap of adjacent letters as one edit, like the typos people make;
-                # a short word (an acronym) may carry one edit, a longer one 30 %.
-                sim = OSA.normalized_similarity(q, word)
-                if min(len(q_stem), len(stem)) >= 5:  # short stems ("weld", "well") look alike
+            elif n_q < 3 or n_word < 3:
+                row.append(0.0)
+            else:
+                # OSA counts a swap of adjacent letters as one edit, like the typos people make.
+                # Words whose lengths differ by more than 30 % cannot be that alike: skip them.
+                sim = 0.0
+                if abs(n_q - n_word) <= 0.3 * max(n_q, n_word):
+                    sim = OSA.normalized_similarity(q, word)
+                n_q_stem = len(q_stem)
+                if min(n_q_stem, n_stem) >= 5 and sim < 0.7:  # short stems ("weld", "well")
                     sim = max(sim, OSA.normalized_similarity(q_stem, stem))
-                one_edit = OSA.distance(q, word, score_cutoff=1) <= 1
-                if sim >= 0.7 or one_edit:
+                # A three-letter word (an acronym) may carry one edit: similarity 2/3.
+                if sim >= 0.7 or (max(n_q, n_word) == 3 and sim > 0.6):
                     row.append(sim)
-                elif q not in self._index.vocabulary and _part(q, word, stem):
+                elif not query.known[j] and _part(q, word, stem):
                     row.append(PART)
-                    query.parts.add((word, len(row) - 1))
+                    query.parts.add((word, j))
                 else:
                     row.append(0.0)
-            else:
-                row.append(0.0)
         if max(row) < JOINED and len(word) >= 6:
             for j in _joined(query.words, query.stems, word):
                 row[j] = max(row[j], JOINED)
