@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from taxonomy.evaluate import evaluate
 from taxonomy.loaders.esco import load_esco
 from taxonomy.loaders.jobtech import load_jobtech
 from taxonomy.model import ConceptKind, RelationKind, Taxonomy
+from taxonomy.normalise import Normaliser
 
 # tests/unit/taxonomy/<this file>: parents[3] is the repository root, whose parent holds shared/.
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
@@ -63,3 +66,24 @@ def test_jobtech_counts(jobtech: Taxonomy) -> None:
     assert rels[RelationKind.ESSENTIAL_SKILL] == 17_517
     assert rels[RelationKind.EXACT_MATCH] == 565
     assert rels[RelationKind.SUBSTITUTABLE] == 8_324
+
+
+EVAL = DATA.parent / "eval"
+
+
+def _cases(suite: str, n: int) -> list[dict[str, str]]:
+    path = EVAL / suite / "normalise.jsonl"
+    if not path.is_file():
+        pytest.skip(f"../shared/eval not found: {path}")
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh][:n]
+
+
+@pytest.mark.parametrize(("suite", "floor"), [("esco-en-hard", 0.88), ("jobtech-sv-hard", 0.93)])
+def test_normaliser_on_real_hard_cases(
+    suite: str, floor: float, esco: Taxonomy, jobtech: Taxonomy
+) -> None:
+    # A regression guard on a slice of the suite; the full figures come from taxonomy.evaluate.
+    tax = esco if suite.startswith("esco") else jobtech
+    result = evaluate(Normaliser.from_taxonomy(tax), _cases(suite, 300))
+    assert result["acc1"] >= floor
