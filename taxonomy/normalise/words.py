@@ -37,11 +37,16 @@ class WordIndex:
         variants: dict[str, list[int]] = defaultdict(list)
         for stem, i in ids.items():
             variants[stem].append(i)
-            if len(stem) > MIN_LEN:
+            if len(stem) >= MIN_LEN:
                 for variant in deletions(stem):
                     variants[variant].append(i)
         self.variants = {k: tuple(v) for k, v in variants.items()}
         self.n_docs = len(documents)
+        # Dividing by a label's own weight favours labels the query covers most ("Teater"
+        # over "Experimentell teater" for "trater").
+        self.norm = np.sqrt(
+            np.asarray([sum(idf.get(x, 1.0) for x in set(doc)) or 1.0 for doc in documents])
+        )
 
     def near(self, stem: str) -> set[int]:
         """Return the indexed stems at most one edit (or one swap) away from ``stem``."""
@@ -63,8 +68,11 @@ class WordIndex:
                     weights.append(np.full(len(self.postings[i]), self.weight[i]))
         if not chunks:
             return []
-        scores = np.bincount(
-            np.concatenate(chunks), weights=np.concatenate(weights), minlength=self.n_docs
+        scores = (
+            np.bincount(
+                np.concatenate(chunks), weights=np.concatenate(weights), minlength=self.n_docs
+            )
+            / self.norm
         )
         pool = np.flatnonzero(scores >= 0.5 * scores.max())
         if len(pool) > k:
