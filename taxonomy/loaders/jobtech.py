@@ -11,7 +11,7 @@ substitute for ``b`` (JobTech's ``substitutes`` list), weight 0.25 or 0.75.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,22 +38,20 @@ SSYK_DEFINITIONS = "ssyk-level-4-groups.json"
 _SSYK_TYPES = {f"ssyk-level-{n}" for n in range(1, 5)}
 
 
-def _field(path: Path, item: dict[str, Any], key: str, index: int) -> str:
+def _field(path: Path, item: dict[str, Any], key: str, where: str) -> str:
     """Return a required non-empty string field of a JSON concept."""
     value = item.get(key)
     if not isinstance(value, str) or not value.strip():
-        # JSON arrays carry no line numbers we can keep; the 1-based item index locates it.
-        raise TaxonomyFormatError(
-            str(path), None, f"concept #{index + 1}: missing or empty {key!r}"
-        )
+        # json.load keeps no line numbers; the item's position or owner locates it instead.
+        raise TaxonomyFormatError(str(path), None, f"{where}: missing or empty {key!r}")
     return value.strip()
 
 
-def _concept(path: Path, item: dict[str, Any], index: int, kind: ConceptKind) -> Concept:
+def _concept(path: Path, item: dict[str, Any], where: str, kind: ConceptKind) -> Concept:
     """Build a concept from a JobTech JSON object."""
-    label = " ".join(_field(path, item, "preferred_label", index).split())
+    label = " ".join(_field(path, item, "preferred_label", where).split())
     concept = Concept(
-        id=_field(path, item, "id", index), kind=kind, source=SOURCE, labels=[Label(label, LANG)]
+        id=_field(path, item, "id", where), kind=kind, source=SOURCE, labels=[Label(label, LANG)]
     )
     code = item.get("ssyk_code_2012") or item.get("isco_code_08")
     concept.code = str(code) if code else None
@@ -78,7 +76,7 @@ def _hierarchy(path: Path) -> Iterator[Located]:
             raise TaxonomyFormatError(
                 str(path), None, f"concept #{index}: unexpected type {kind_name!r}"
             )
-        concept = _concept(path, item, index, kind)
+        concept = _concept(path, item, f"concept #{index}", kind)
         yield str(path), None, concept
         if parent is not None:
             yield str(path), None, Relation(concept.id, RelationKind.BROADER, parent)
@@ -91,7 +89,7 @@ def _hierarchy(path: Path) -> Iterator[Located]:
 def _links(path: Path, key: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (owner id, linked object) for each entry of each concept's ``key`` list."""
     for index, item in enumerate(read_concepts_json(path)):
-        owner = _field(path, item, "id", index)
+        owner = _field(path, item, "id", f"concept #{index + 1}")
         links = item.get(key) or []
         if not isinstance(links, list) or not all(isinstance(x, dict) for x in links):
             raise TaxonomyFormatError(str(path), None, f"{owner}: {key!r} is not a list of objects")
@@ -127,9 +125,9 @@ def _iter_located(path: str | Path) -> Iterator[Located]:
             yield where, line, rec
     skills = root / SKILLS
     for index, item in enumerate(read_concepts_json(skills)):
-        yield fresh(skills, _concept(skills, item, index, ConceptKind.SKILL))
+        yield fresh(skills, _concept(skills, item, f"concept #{index + 1}", ConceptKind.SKILL))
     for owner, link in _links(root / SSYK_SKILLS, "related"):
-        target = _field(root / SSYK_SKILLS, link, "id", 0)
+        target = _field(root / SSYK_SKILLS, link, "id", f"a related skill of {owner}")
         yield str(root / SSYK_SKILLS), None, Relation(owner, RelationKind.ESSENTIAL_SKILL, target)
     yield from _isco(root, fresh)
     if (root / SUBSTITUTES).is_file():
@@ -138,17 +136,18 @@ def _iter_located(path: str | Path) -> Iterator[Located]:
             if not isinstance(share, int | float) or not 0 <= share <= 100:
                 msg = f"{owner}: substitutability_percentage must be 0-100, not {share!r}"
                 raise TaxonomyFormatError(str(root / SUBSTITUTES), None, msg)
-            target = _field(root / SUBSTITUTES, link, "id", 0)
+            target = _field(root / SUBSTITUTES, link, "id", f"a substitute of {owner}")
             rel = Relation(owner, RelationKind.SUBSTITUTABLE, target, share / 100)
             yield str(root / SUBSTITUTES), None, rel
 
 
-def _isco(root: Path, fresh: Any) -> Iterator[Located]:
+def _isco(root: Path, fresh: Callable[[Path, Concept], Located]) -> Iterator[Located]:
     """Yield ISCO-4 groups and the SSYK-4 -> ISCO-4 EXACT_MATCH links, where the files exist."""
     isco: dict[str, Concept] = {}
     if (root / ISCO).is_file():
         for index, item in enumerate(read_concepts_json(root / ISCO)):
-            concept = _concept(root / ISCO, item, index, ConceptKind.OCCUPATION_GROUP)
+            where = f"concept #{index + 1}"
+            concept = _concept(root / ISCO, item, where, ConceptKind.OCCUPATION_GROUP)
             concept.source = "isco"
             if concept.id in isco:
                 raise TaxonomyFormatError(
@@ -159,7 +158,8 @@ def _isco(root: Path, fresh: Any) -> Iterator[Located]:
     if (root / SSYK_ISCO).is_file():
         for owner, link in _links(root / SSYK_ISCO, "related"):
             # The link file carries the ISCO group itself; use it where isco-level-4 lacks it.
-            concept = _concept(root / SSYK_ISCO, link, 0, ConceptKind.OCCUPATION_GROUP)
+            where = f"an ISCO group of {owner}"
+            concept = _concept(root / SSYK_ISCO, link, where, ConceptKind.OCCUPATION_GROUP)
             concept.source = "isco"
             isco.setdefault(concept.id, concept)
             links.append(
