@@ -9,7 +9,7 @@ from taxonomy.normalise import Candidate, Normaliser
 from taxonomy.text import fold, frame_words
 
 MAX_WORDS = 8  # longest span tried; longer skill labels are rare and read as sentences
-MIN_SCORE = 0.8
+MIN_SCORE = 0.85
 SINGLE_WORD_SCORE = 0.95
 WINDOW_SHORTLIST = 15  # a span is short: fewer candidates suffice, and there are many spans
 _WORD = re.compile(r"[^\W_]+[+#]*")

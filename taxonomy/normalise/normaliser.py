@@ -239,7 +239,7 @@ class Normaliser:
             query_den += weight
         label_cov = label_num / label_den
         query_cov = query_num / query_den if query_den else 0.0
-        score = 0.55 * label_cov + 0.45 * query_cov
+        score = 0.4 * label_cov + 0.6 * query_cov
         if query.content == list(range(n)) and label_cov == query_cov == 1.0:
             score = 0.99  # same words, other order or inflection
         # Letter-level likeness breaks ties between labels with the same words or stems.
