@@ -45,10 +45,14 @@ def test_finds_labels_in_a_job_ad_with_exact_spans(normaliser: Normaliser) -> No
 
 
 def test_spans_do_not_overlap_and_frames_stay_outside(normaliser: Normaliser) -> None:
-    text = "Experience in Microsoft Excel, 5 years."
+    text = "Experience in Microsoft Office Excel, 5 years."
     (mention,) = extract(normaliser, text, "en")
     assert mention.concept_id == "excel"
-    assert text[mention.start : mention.end] == "Microsoft Excel"
+    assert text[mention.start : mention.end] == "Microsoft Office Excel"
+    # A dropped word lowers the score: below the default floor, above a lower one.
+    assert extract(normaliser, "Experience in Microsoft Excel.", "en") == []
+    (loose,) = extract(normaliser, "Experience in Microsoft Excel.", "en", min_score=0.8)
+    assert (loose.concept_id, loose.start, loose.end) == ("excel", 14, 29)
 
 
 def test_swedish_text_with_diacritics_and_commas(normaliser: Normaliser) -> None:
