@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from matching.records import Evidence
 
@@ -14,8 +15,7 @@ class Status(StrEnum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True, slots=True)
-class SkillTerm:
+class SkillTerm(NamedTuple):
     """How one need skill was met and how many points it brought."""
 
     skill: str
@@ -24,7 +24,7 @@ class SkillTerm:
     status: Status
     points: float  # share of the score, in score points
     max_points: float  # what the skill brings when fully met
-    credit: float  # 0..1: similarity x evidence x level fit, capped at 1
+    credit: float  # 0..1: similarity x evidence x level fit of the best matching skill
     via: str | None = None  # the portfolio skill that gave the credit
     link: str | None = None  # same, narrower, broader, related, sibling, cooccurs
     similarity: float = 0.0

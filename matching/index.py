@@ -91,11 +91,13 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         languages: Sequence[Mapping[str, int]] | None = None,
         texts: Sequence[str] | None = None,
         occupation_fit: tuple[NDArray, NDArray, NDArray] | None = None,
+        text_vectors: sp.csr_matrix | None = None,
     ) -> PortfolioIndex:
         """Index from column arrays, as read from a ``portfolio_skills`` table.
 
         ``rows`` index into ``ids``, one posting per (row, skill); ``occupation_fit`` is
-        (row, occupation, probability) as stored by the app, computed here when absent.
+        (row, occupation, probability) as stored by the app, computed here when absent;
+        ``text_vectors`` are stored TF-IDF rows made by ``text``, which must then be fitted.
         """
         n = len(ids)
         self.n_rows_ = n
@@ -125,9 +127,13 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         else:
             self.occupation_fit_.load(np.zeros(0), np.zeros(0), np.zeros(0), n)
         self.text_model_ = None
-        if self.text is not None and texts is not None:
+        x = None
+        if self.text is not None and text_vectors is not None:
+            self.text_model_, x = self.text, text_vectors.tocsr()
+        elif self.text is not None and texts is not None:
             self.text_model_ = clone(self.text).fit(texts)
             x = self.text_model_.transform(texts)
+        if x is not None:
             self.text_ = Postings(self.text.n_features, np.float32)
             owner = np.repeat(np.arange(n), np.diff(x.indptr))
             self.text_.load(owner, x.indices, x.data, n)

@@ -68,8 +68,7 @@ class OccupationModel(BaseEstimator):  # type: ignore[misc]
         """
         out_rows, out_occ, out_p = [], [], []
         for lo in range(0, x.shape[0], chunk):
-            part = (x[lo : lo + chunk] @ self.weights_t_).tocsr()
-            part.sum_duplicates()
+            part = (x[lo : lo + chunk] @ self.weights_t_).tocsr()  # no duplicates by construction
             n = part.shape[0]
             row = np.repeat(np.arange(n), np.diff(part.indptr))
             occ = part.indices.astype(np.int64)
@@ -78,7 +77,9 @@ class OccupationModel(BaseEstimator):  # type: ignore[misc]
             overlap_prior = np.bincount(row, np.exp(bias - self._bias_shift), minlength=n)
             rest = np.maximum(self._bias_mass - overlap_prior, 1e-300)
             top = np.full(n, -np.inf)
-            np.maximum.at(top, row, logit)
+            filled = np.diff(part.indptr) > 0
+            if filled.any():
+                top[filled] = np.maximum.reduceat(logit, part.indptr[:-1][filled])
             top = np.maximum(top, np.log(rest))
             z = np.log(
                 np.bincount(row, np.exp(logit - top[row]), minlength=n) + np.exp(np.log(rest) - top)

@@ -107,6 +107,18 @@ class Postings:
             out_which.append(np.repeat(np.arange(len(keys)), hi - lo))
         return np.concatenate(out_rows), np.concatenate(out_vals), np.concatenate(out_which)
 
+    def slices(self, keys: NDArray[np.int64]) -> list[tuple[int, NDArray[np.int32], NDArray]]:
+        """Return (position in ``keys``, rows, vals) views, one per key and part, no copies."""
+        parts = [(self.indptr, self.rows, self.vals)]
+        if self.delta_rows:
+            parts.append(self._delta_part())
+        out = []
+        for indptr, rows, vals in parts:
+            lo, hi = indptr[keys].tolist(), indptr[keys + 1].tolist()
+            spans = enumerate(zip(lo, hi, strict=True))
+            out += [(j, rows[a:b], vals[a:b]) for j, (a, b) in spans if b > a]
+        return out
+
     def of_rows(
         self, rows: NDArray[np.int64]
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray]:

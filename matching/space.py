@@ -170,6 +170,11 @@ class SkillSpace(BaseEstimator):  # type: ignore[misc]
         self.occupation_ids_ = np.asarray([o.id for o in occupations], dtype=object)
         self.occupation_index_ = {o.id: i for i, o in enumerate(occupations)}
         self.occupation_family_ = np.asarray([o.family or "" for o in occupations], dtype=object)
+        members: dict[str, list[int]] = defaultdict(list)
+        for i, occ in enumerate(occupations):
+            if occ.family:
+                members[occ.family].append(i)
+        self.family_index_ = {f: np.array(m, dtype=np.int64) for f, m in members.items()}
         entries: dict[tuple[int, int], int] = {}
         for i, occ in enumerate(occupations):
             for kind, skills in ((2, occ.optional), (1, occ.essential)):  # essential wins
@@ -216,8 +221,7 @@ class SkillSpace(BaseEstimator):  # type: ignore[misc]
 
     def family_members(self, occupation: int) -> NDArray[np.int64]:
         """Return the indices of the other occupations in the same family."""
-        family = self.occupation_family_[occupation]
-        if not family:
+        same = self.family_index_.get(self.occupation_family_[occupation])
+        if same is None:
             return np.zeros(0, dtype=np.int64)
-        same = np.flatnonzero(self.occupation_family_ == family)
         return same[same != occupation]
