@@ -74,7 +74,10 @@ def extract(
                 window = text[start:end]
                 folded = " ".join(w for _, _, w in clause[i : j + 1])
                 if folded not in cache:
-                    hits = normaliser.lookup(window, lang, limit=1, shortlist=WINDOW_SHORTLIST)
+                    # Most spans are no label at all: a weak best match is the normal answer.
+                    hits = normaliser.lookup(
+                        window, lang, limit=1, shortlist=WINDOW_SHORTLIST, fallback=False
+                    )
                     # One word alone must be the label's word, not a look-alike ("Turing").
                     floor = max(min_score, SINGLE_WORD_SCORE) if i == j else min_score
                     cache[folded] = hits[0] if hits and hits[0].score >= floor else None

@@ -108,11 +108,18 @@ class Normaliser:
         return len(self._index.entries)
 
     def lookup(
-        self, text: str, lang: str | None = None, limit: int = 5, *, shortlist: int = SHORTLIST
+        self,
+        text: str,
+        lang: str | None = None,
+        limit: int = 5,
+        *,
+        shortlist: int = SHORTLIST,
+        fallback: bool = True,
     ) -> list[Candidate]:
         """Return up to ``limit`` distinct concepts for ``text``, best first.
 
-        ``shortlist`` is how many labels the n-gram prefilter hands to the word-level scorer.
+        ``shortlist`` is how many labels the n-gram prefilter hands to the word-level scorer;
+        ``fallback`` asks the stem prefilter for more when the best match stays weak.
         """
         words = tuple(tokens(text))
         if not words or not self._index.entries:
@@ -127,7 +134,7 @@ class Normaliser:
             bag = [query.stems[i] for i in query.content]
             shortlisted = self._index.shortlist(words, content, bag, query_lang, shortlist)
             top = self._rank(query, shortlisted, best)
-            if top < RETRY_BELOW:
+            if fallback and top < RETRY_BELOW:
                 # Weak best match: maybe a typo hid the label from the trigrams; ask the stems.
                 more = self._index.by_stems(bag, query_lang, shortlist // 2)
                 self._rank(query, [i for i in more if i not in set(shortlisted)], best)
