@@ -32,6 +32,8 @@ class Candidate:
 
 @dataclass(slots=True)
 class _Query:
+    """One query's words and the similarities worked out so far (never shared)."""
+
     lang: str
     words: tuple[str, ...]
     stems: list[str]
@@ -136,8 +138,9 @@ class Normaliser:
             top = self._rank(query, shortlisted, best)
             if fallback and top < RETRY_BELOW:
                 # Weak best match: maybe a typo hid the label from the trigrams; ask the stems.
+                seen = set(shortlisted)
                 more = self._index.by_stems(bag, query_lang, shortlist // 2)
-                self._rank(query, [i for i in more if i not in set(shortlisted)], best)
+                self._rank(query, [i for i in more if i not in seen], best)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[:limit]
         return [
             Candidate(self._index.ids[c], entries[i].label, entries[i].lang, min(1.0, round(s, 4)))
@@ -159,6 +162,7 @@ class Normaliser:
         return top
 
     def _query(self, words: tuple[str, ...], lang: str) -> _Query:
+        """Stem the query and mark which words are the skill and which its sentence frame."""
         mask = frame_mask(words, lang)
         content = [i for i, is_frame in enumerate(mask) if not is_frame] or list(range(len(words)))
         text = " ".join(words[i] for i in content)
