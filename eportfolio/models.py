@@ -3,5 +3,6 @@
 from eportfolio.accounts import models as accounts
 from eportfolio.audit import models as audit
 from eportfolio.db import Base
+from eportfolio.taxonomy_store import models as taxonomy_store
 
-__all__ = ["Base", "accounts", "audit"]
+__all__ = ["Base", "accounts", "audit", "taxonomy_store"]

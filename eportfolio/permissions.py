@@ -25,6 +25,8 @@ class Permission(StrEnum):
     EMPLOYER_HOME = "employers:own:view"
     ASSESSOR_HOME = "validation:queue:view"
     COORDINATOR_HOME = "regional:overview:view"
+    TAXONOMY_VIEW = "taxonomy:concepts:view"
+    BRISTYRKEN_EDIT = "taxonomy:bristyrken:edit"
 
 
 Policy = Callable[["User", Any], bool]
@@ -78,6 +80,8 @@ policy(Permission.LEARNER_HOME)(_has("learner"))
 policy(Permission.EMPLOYER_HOME)(_has("employer"))
 policy(Permission.ASSESSOR_HOME)(_has("assessor", "chair"))
 policy(Permission.COORDINATOR_HOME)(_has("coordinator", "admin"))
+policy(Permission.TAXONOMY_VIEW)(lambda user, _obj: bool(user.roles))
+policy(Permission.BRISTYRKEN_EDIT)(_has("coordinator", "admin"))
 
 
 @dataclass(frozen=True)

@@ -98,10 +98,24 @@ def demo_cli() -> None:
     pass
 
 
+def load_seed_taxonomy(session: Session) -> None:
+    """Import the built-in seed taxonomy and the demo bristyrken list (idempotent)."""
+    from eportfolio.taxonomy_store import bristyrken
+    from eportfolio.taxonomy_store.importer import import_taxonomy
+    from taxonomy import bristyrken as parse
+    from taxonomy.seed import load_seed, seed_dir
+
+    import_taxonomy(session, load_seed(), source="seed", version="builtin")
+    bristyrken.import_assessments(
+        session, parse.iter_bristyrken_csv(seed_dir() / "bristyrken_skne.csv"), source="seed"
+    )
+
+
 @demo_cli.command("load")
 def demo_load() -> None:
-    """Load demo organisations and accounts; running it again changes nothing."""
+    """Load the seed taxonomy, demo organisations and accounts; a second run changes nothing."""
     with db.standalone() as session:
+        load_seed_taxonomy(session)
         created = load_demo(session)
     click.echo(
         f"demo data loaded ({created} accounts created); password for all demo "

@@ -17,6 +17,7 @@ from eportfolio.security import is_api_request
 
 log = logging.getLogger(__name__)
 
+LOCATIONS = {"json", "query", "form", "files", "headers", "cookies", "path"}
 TITLES: dict[int, Any] = {
     400: _l("The request could not be understood"),
     401: _l("You need to log in"),
@@ -85,8 +86,13 @@ def handle_http(exc: HTTPException) -> Any:
     if is_api_request():
         data = getattr(exc, "data", None) or {}
         errors = data.get("messages") or data.get("errors")
-        if isinstance(errors, dict) and "json" in errors and len(errors) == 1:
-            errors = errors["json"]
+        if isinstance(errors, dict) and set(errors) <= LOCATIONS:
+            # webargs groups messages by where they came from; clients want them by field
+            errors = {
+                k: v
+                for part in errors.values()
+                for k, v in (part.items() if isinstance(part, dict) else [("_schema", part)])
+            }
         if status == 422 and detail is None:
             detail = _l("Some fields are not valid; see errors.")
         response = problem(status, detail, errors if isinstance(errors, dict) else None)

@@ -17,8 +17,13 @@ from tests.conftest import make_test_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -37,10 +42,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         from eportfolio.cli import alembic_config
         from eportfolio.db import db
-        from eportfolio.demo.cli import load_demo
+        from eportfolio.demo.cli import load_demo, load_seed_taxonomy
 
         command.upgrade(alembic_config(url), "head")
         with db.standalone() as session:
+            load_seed_taxonomy(session)
             load_demo(session)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -58,8 +64,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                      args=CHROMIUM_ARGS)
+        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
@@ -82,5 +87,6 @@ def assert_accessible(page: Any) -> None:
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     details = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in bad)
+        for v in bad
+    )
     assert not bad, f"accessibility violations on {page.url}:\n{details}"

@@ -45,6 +45,8 @@ class World:
 
     token_id: int
     pending_org_id: int
+    concept_id: int
+    assessment_id: int
 
 
 Url = str | Callable[[World], str]
@@ -89,6 +91,46 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/api/v1/me/tokens/{w.token_id}",
         {**logged_in(404, anonymous=401), "learner": 204},
     ),
+    ("taxonomy.index", "GET"): ("/taxonomy?q=svetsning", logged_in(200)),
+    ("taxonomy.extract", "POST"): ("/taxonomy/extract", logged_in(422)),
+    ("taxonomy.concept", "GET"): (lambda w: f"/taxonomy/concepts/{w.concept_id}", logged_in(200)),
+    ("taxonomy.bristyrken", "GET"): ("/bristyrken", logged_in(200)),
+    ("taxonomy.new_assessment", "GET"): ("/bristyrken/new", only(("coordinator", "admin"), 200)),
+    ("taxonomy.new_assessment", "POST"): ("/bristyrken/new", only(("coordinator", "admin"), 422)),
+    ("taxonomy.edit_assessment", "GET"): (
+        lambda w: f"/bristyrken/{w.assessment_id}/edit",
+        only(("coordinator", "admin"), 200),
+    ),
+    ("taxonomy.edit_assessment", "POST"): (
+        lambda w: f"/bristyrken/{w.assessment_id}/edit",
+        only(("coordinator", "admin"), 422),
+    ),
+    ("taxonomy.delete_assessment", "POST"): (
+        lambda w: f"/bristyrken/{w.assessment_id}/delete",
+        only(("coordinator", "admin"), 302),
+    ),
+    ("taxonomy.import_assessments", "GET"): (
+        "/bristyrken/import",
+        only(("coordinator", "admin"), 200),
+    ),
+    ("taxonomy.import_assessments", "POST"): (
+        "/bristyrken/import",
+        only(("coordinator", "admin"), 422),
+    ),
+    ("api_taxonomy.Concepts", "GET"): (
+        "/api/v1/taxonomy/concepts?q=svets",
+        logged_in(200, anonymous=401),
+    ),
+    ("api_taxonomy.ConceptItem", "GET"): (
+        lambda w: f"/api/v1/taxonomy/concepts/{w.concept_id}",
+        logged_in(200, anonymous=401),
+    ),
+    ("api_taxonomy.Normalise", "POST"): (
+        "/api/v1/taxonomy/normalise",
+        logged_in(422, anonymous=401),
+    ),
+    ("api_taxonomy.Extract", "POST"): ("/api/v1/taxonomy/extract", logged_in(422, anonymous=401)),
+    ("api_taxonomy.Bristyrken", "GET"): ("/api/v1/bristyrken", logged_in(200, anonymous=401)),
 }
 
 
@@ -140,9 +182,34 @@ def world(
         "coordinator": create_user("coordinator"),
         "admin": create_user("admin"),
     }
+    from eportfolio.taxonomy_store.importer import import_taxonomy
+    from eportfolio.taxonomy_store.models import Concept, ShortageAssessment
+    from taxonomy import Concept as TaxConcept
+    from taxonomy import ConceptKind, Label, Taxonomy
+
     token, _ = services.create_api_token(db_session, users["learner"], "matrix")
     pending = create_org("employer", status="pending", name="Väntande AB")
-    return World(token_id=token.id, pending_org_id=pending.id), users
+    tax = Taxonomy()
+    tax.add(TaxConcept("m:weld", ConceptKind.SKILL, "test", [Label("svetsning", "sv")]))
+    import_taxonomy(db_session, tax, source="test", version="1")
+    concept_id = db_session.query(Concept.id).filter_by(uri="m:weld").scalar()
+    assessment = ShortageAssessment(
+        ssyk4="7212",
+        occupation_ref="ssyk4:7212",
+        area_kind="lan",
+        area_code="12",
+        period="2026",
+        recruitment="brist",
+        source="manual",
+    )
+    db_session.add(assessment)
+    db_session.flush()
+    return World(
+        token_id=token.id,
+        pending_org_id=pending.id,
+        concept_id=concept_id,
+        assessment_id=assessment.id,
+    ), users
 
 
 @pytest.mark.parametrize("identity", IDENTITIES)

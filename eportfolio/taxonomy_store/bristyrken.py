@@ -1,0 +1,204 @@
+"""Bristyrken and demand counts: import, list, and the coordinator's edits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.audit import services as audit
+from eportfolio.db import utcnow
+from eportfolio.errors import DomainError, NotFound
+from eportfolio.taxonomy_store.models import DemandCount, ShortageAssessment
+from taxonomy import bristyrken as parse
+
+KEY = ("ssyk4", "occupation_ref", "area_kind", "area_code", "period")
+
+
+def _key(row: Any) -> tuple[Any, ...]:
+    return tuple(getattr(row, k) if not isinstance(row, dict) else row[k] for k in KEY)
+
+
+def import_assessments(
+    session: Session,
+    records: Iterable[parse.ShortageAssessment],
+    *,
+    source: str,
+    actor_id: int | None = None,
+) -> dict[str, int]:
+    """Upsert assessments by (occupation, area, period); returns counts added/updated."""
+    existing = {_key(a): a for a in session.scalars(select(ShortageAssessment))}
+    added = updated = 0
+    for record in records:
+        values = asdict(record)
+        row = existing.get(_key(values))
+        if row is None:
+            row = ShortageAssessment(**values, source=source, updated_by_id=actor_id)
+            session.add(row)
+            existing[_key(values)] = row
+            added += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.source, row.updated_by_id, row.updated_at = source, actor_id, utcnow()
+            updated += 1
+    session.flush()
+    if added or updated:
+        audit.record(
+            session,
+            "bristyrken.imported",
+            actor_id=actor_id,
+            subject_type="bristyrken",
+            data={"source": source, "added": added, "updated": updated},
+        )
+    return {"added": added, "updated": updated}
+
+
+def import_demand(
+    session: Session, records: Iterable[parse.DemandCount], actor_id: int | None = None
+) -> dict[str, int]:
+    """Upsert job-ad counts by (SSYK-4, kommun, period)."""
+    existing = {(d.ssyk4, d.kommunkod, d.period): d for d in session.scalars(select(DemandCount))}
+    added = updated = 0
+    for record in records:
+        row = existing.get((record.ssyk4, record.kommunkod, record.period))
+        if row is None:
+            row = DemandCount(
+                ssyk4=record.ssyk4, kommunkod=record.kommunkod, period=record.period, ads=record.ads
+            )
+            session.add(row)
+            existing[(record.ssyk4, record.kommunkod, record.period)] = row
+            added += 1
+        elif row.ads != record.ads:
+            row.ads = record.ads
+            updated += 1
+    session.flush()
+    if added or updated:
+        audit.record(
+            session,
+            "demand.imported",
+            actor_id=actor_id,
+            subject_type="demand",
+            data={"added": added, "updated": updated},
+        )
+    return {"added": added, "updated": updated}
+
+
+def list_assessments(
+    session: Session,
+    *,
+    area_kind: str | None = None,
+    area_code: str | None = None,
+    period: str | None = None,
+    recruitment: str | None = None,
+    limit: int = 500,
+) -> list[ShortageAssessment]:
+    query = select(ShortageAssessment)
+    if area_kind:
+        query = query.where(ShortageAssessment.area_kind == area_kind)
+    if area_code:
+        query = query.where(ShortageAssessment.area_code == area_code)
+    if period:
+        query = query.where(ShortageAssessment.period == period)
+    if recruitment:
+        query = query.where(ShortageAssessment.recruitment == recruitment)
+    query = query.order_by(
+        ShortageAssessment.period.desc(),
+        ShortageAssessment.area_kind,
+        ShortageAssessment.area_code,
+        ShortageAssessment.occupation_label,
+        ShortageAssessment.id,
+    ).limit(limit)
+    return list(session.scalars(query))
+
+
+def periods(session: Session) -> list[str]:
+    return sorted(set(session.scalars(select(ShortageAssessment.period))), reverse=True)
+
+
+def get_assessment(session: Session, assessment_id: int) -> ShortageAssessment:
+    row = session.get(ShortageAssessment, assessment_id)
+    if row is None:
+        raise NotFound(_l("No such assessment."))
+    return row
+
+
+def save_assessment(
+    session: Session, data: dict[str, Any], actor_id: int, assessment_id: int | None = None
+) -> ShortageAssessment:
+    """Create or change one assessment from validated form data."""
+    row = (
+        get_assessment(session, assessment_id)
+        if assessment_id
+        else ShortageAssessment(source="manual")
+    )
+    for k, v in data.items():
+        setattr(row, k, v)
+    row.occupation_ref = data.get("occupation_ref") or f"ssyk4:{data['ssyk4']}"
+    row.updated_by_id, row.updated_at = actor_id, utcnow()
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "bristyrke.saved",
+        actor_id=actor_id,
+        subject_type="bristyrke",
+        subject_id=row.id,
+        data={k: v for k, v in data.items()},
+    )
+    return row
+
+
+def delete_assessment(session: Session, assessment_id: int, actor_id: int) -> None:
+    row = get_assessment(session, assessment_id)
+    session.delete(row)
+    audit.record(
+        session,
+        "bristyrke.deleted",
+        actor_id=actor_id,
+        subject_type="bristyrke",
+        subject_id=assessment_id,
+    )
+
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+class _Uploaded:
+    """An uploaded file in the shape the taxonomy readers accept (a Traversable's read)."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self._data = name, data
+
+    def read_bytes(self) -> bytes:
+        return self._data
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def import_csv_upload(session: Session, upload: Any, actor_id: int) -> dict[str, int]:
+    """Validate an uploaded bristyrken CSV completely, then save all rows (or none)."""
+    from taxonomy import TaxonomyFormatError
+
+    if upload is None or not getattr(upload, "filename", ""):
+        raise DomainError(_l("Choose a CSV file to upload."), field="file")
+    raw = upload.read(MAX_CSV_BYTES + 1)
+    if not raw:
+        raise DomainError(_l("The file is empty."), field="file")
+    if len(raw) > MAX_CSV_BYTES:
+        raise DomainError(_l("The file is larger than 2 MB."), field="file")
+    try:
+        records = list(parse.iter_bristyrken_csv(_Uploaded(upload.filename, raw)))
+    except TaxonomyFormatError as exc:
+        where = _l("line %(line)s", line=exc.line) if exc.line else ""
+        raise DomainError(
+            f"{where}: {exc.message}" if where else exc.message, field="file"
+        ) from exc
+    if not records:
+        raise DomainError(_l("The file has no rows below its header."), field="file")
+    return import_assessments(session, records, source="csv", actor_id=actor_id)

@@ -1,0 +1,202 @@
+"""Web pages: browse and search the taxonomy, find skills in a text, bristyrken list and edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eportfolio.db import db
+from eportfolio.errors import DomainError
+from eportfolio.permissions import Permission, access, requires
+from eportfolio.schemas import load
+from eportfolio.taxonomy_store import bristyrken as shortage
+from eportfolio.taxonomy_store import search
+from eportfolio.taxonomy_store.schemas import (
+    AssessmentSchema,
+    BristyrkenQuerySchema,
+    ConceptQuerySchema,
+    ExtractSchema,
+)
+
+bp = Blueprint("taxonomy", __name__)
+VIEW = requires(Permission.TAXONOMY_VIEW)
+EDIT = requires(Permission.BRISTYRKEN_EDIT)
+Page = str | tuple[str, int] | Response
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+@bp.get("/taxonomy")
+@access(VIEW)
+def index() -> Page:
+    """Search concepts; the list is rendered on the server, JavaScript only adds live hints."""
+    form = request.args.to_dict()
+    try:
+        args = load(ConceptQuerySchema(), form)
+    except DomainError as exc:
+        return render_template(
+            "taxonomy/search.html", form=form, errors=exc.errors, matches=[]
+        ), 422
+    matches = search.search(db.session, args["q"], kind=args["kind"], limit=20) if args["q"] else []
+    return render_template(
+        "taxonomy/search.html", form=form, errors={}, matches=matches, lang=_lang()
+    )
+
+
+@bp.post("/taxonomy/extract")
+@access(VIEW)
+def extract() -> Page:
+    """Show the skills found in a pasted job ad or CV text."""
+    form = request.form.to_dict()
+    try:
+        data = load(ExtractSchema(), form)
+    except DomainError as exc:
+        return render_template(
+            "taxonomy/search.html", form={}, extract_form=form, errors=exc.errors, matches=[]
+        ), 422
+    found = search.find_mentions(db.session, data["text"])
+    return render_template(
+        "taxonomy/search.html",
+        form={},
+        extract_form=form,
+        errors={},
+        matches=[],
+        found=found,
+        pieces=_highlight(data["text"], found),
+        lang=_lang(),
+    )
+
+
+def _highlight(text: str, found: list[search.Found]) -> list[tuple[str, bool]]:
+    pieces, at = [], 0
+    for f in sorted(found, key=lambda x: x.mention.start):
+        if f.mention.start < at:
+            continue
+        pieces += [
+            (text[at : f.mention.start], False),
+            (text[f.mention.start : f.mention.end], True),
+        ]
+        at = f.mention.end
+    return [*pieces, (text[at:], False)]
+
+
+@bp.get("/taxonomy/concepts/<int:concept_id>")
+@access(VIEW)
+def concept(concept_id: int) -> str:
+    item = search.get_concept(db.session, concept_id)
+    return render_template(
+        "taxonomy/concept.html",
+        concept=item,
+        lang=_lang(),
+        relations=search.relations(db.session, item),
+    )
+
+
+@bp.get("/bristyrken")
+@access(VIEW)
+def bristyrken() -> Page:
+    form = request.args.to_dict()
+    try:
+        args = load(BristyrkenQuerySchema(), form)
+    except DomainError as exc:
+        return render_template(
+            "taxonomy/bristyrken.html", form=form, errors=exc.errors, rows=[], periods=[]
+        ), 422
+    area = args["area"]
+    kind = (
+        None
+        if not area
+        else "riket"
+        if area in ("riket", "00")
+        else "lan"
+        if len(area) == 2
+        else "kommun"
+    )
+    rows = shortage.list_assessments(
+        db.session,
+        area_kind=kind,
+        area_code=None if kind == "riket" else area,
+        period=args["period"],
+        recruitment=args["recruitment"],
+    )
+    return render_template(
+        "taxonomy/bristyrken.html",
+        form=form,
+        errors={},
+        rows=rows,
+        periods=shortage.periods(db.session),
+    )
+
+
+def _assessment_form(assessment_id: int | None) -> Page:
+    row = shortage.get_assessment(db.session, assessment_id) if assessment_id else None
+    form: dict[str, Any] = (
+        {
+            k: getattr(row, k) or ""
+            for k in (
+                "ssyk4",
+                "occupation_label",
+                "area_kind",
+                "area_code",
+                "period",
+                "job_opportunities",
+                "outlook_5y",
+                "recruitment",
+            )
+        }
+        if row
+        else {"area_kind": "lan", "area_code": "12"}
+    )
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            data = load(AssessmentSchema(), form)
+            shortage.save_assessment(db.session, data, current_user.id, assessment_id)
+        except DomainError as exc:
+            return render_template(
+                "taxonomy/bristyrke_form.html", form=form, errors=exc.errors, row=row
+            ), 422
+        flash(_("The assessment has been saved."), "success")
+        return redirect(url_for("taxonomy.bristyrken"))
+    return render_template("taxonomy/bristyrke_form.html", form=form, errors={}, row=row)
+
+
+@bp.route("/bristyrken/new", methods=["GET", "POST"])
+@access(EDIT)
+def new_assessment() -> Page:
+    return _assessment_form(None)
+
+
+@bp.route("/bristyrken/<int:assessment_id>/edit", methods=["GET", "POST"])
+@access(EDIT)
+def edit_assessment(assessment_id: int) -> Page:
+    return _assessment_form(assessment_id)
+
+
+@bp.post("/bristyrken/<int:assessment_id>/delete")
+@access(EDIT)
+def delete_assessment(assessment_id: int) -> Response:
+    shortage.delete_assessment(db.session, assessment_id, current_user.id)
+    flash(_("The assessment has been removed."), "success")
+    return redirect(url_for("taxonomy.bristyrken"))  # type: ignore[return-value]
+
+
+@bp.route("/bristyrken/import", methods=["GET", "POST"])
+@access(EDIT)
+def import_assessments() -> Page:
+    """Upload a filled-in bristyrken CSV: every row is checked first, then all are saved."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        try:
+            counts = shortage.import_csv_upload(db.session, upload, current_user.id)
+        except DomainError as exc:
+            return render_template("taxonomy/bristyrken_import.html", errors=exc.errors), 422
+        flash(_("%(added)s assessments added and %(updated)s updated.", **counts), "success")
+        return redirect(url_for("taxonomy.bristyrken"))
+    return render_template("taxonomy/bristyrken_import.html", errors={})

@@ -1,0 +1,207 @@
+"""Taxonomy search, concept pages, text extraction and bristyrken, in pages and the API."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.taxonomy_store.models import Concept, ShortageAssessment
+from tests.conftest import csrf_token, login, post_form
+
+
+@pytest.fixture
+def seeded(app: Any, db_session: Session) -> None:
+    from eportfolio.demo.cli import load_seed_taxonomy
+
+    with app.app_context():
+        load_seed_taxonomy(db_session)
+    db_session.flush()
+
+
+def _id(session: Session, uri: str) -> int:
+    found = session.scalar(select(Concept.id).where(Concept.uri == uri))
+    assert found is not None
+    return found
+
+
+def test_search_page_finds_skills_despite_typos_without_javascript(
+    client: FlaskClient, create_user: Any, seeded: None
+) -> None:
+    login(client, create_user())
+    html = client.get("/taxonomy?q=mig+svetsnig&kind=skill").get_data(as_text=True)
+    first = re.search(
+        r'<ol class="result-list">\s*<li>\s*<a href="/taxonomy/concepts/\d+">([^<]+)', html
+    )
+    assert first and first.group(1) == "MIG/MAG-svetsning"
+
+
+def test_concept_page_shows_labels_and_relations(
+    client: FlaskClient, create_user: Any, db_session: Session, seeded: None
+) -> None:
+    login(client, create_user())
+    html = client.get(f"/taxonomy/concepts/{_id(db_session, 'seed:occ:svetsare')}").get_data(
+        as_text=True
+    )
+    assert "<h1>Svetsare</h1>" in html and "MIG/MAG-svetsning" in html
+    assert client.get("/taxonomy/concepts/999999").status_code == 404
+
+
+def test_extract_marks_skills_in_a_job_ad(
+    client: FlaskClient, create_user: Any, seeded: None
+) -> None:
+    login(client, create_user("employer"))
+    ad = "Vi söker en svetsare med erfarenhet av MIG-svetsning. Truckkort och B-körkort krävs."
+    html = post_form(client, "/taxonomy/extract", {"text": ad}, token_from="/taxonomy").get_data(
+        as_text=True
+    )
+    assert {"MIG-svetsning", "Truckkort", "B-körkort"} <= set(
+        re.findall(r"<mark>([^<]+)</mark>", html)
+    )
+
+
+def test_extract_with_an_empty_text_says_what_to_do(client: FlaskClient, create_user: Any) -> None:
+    login(client, create_user())
+    response = post_form(client, "/taxonomy/extract", {"text": ""}, token_from="/taxonomy")
+    assert response.status_code == 422 and "Det finns ett problem" in response.get_data(
+        as_text=True
+    )
+
+
+def test_api_autocomplete_normalise_and_extract(
+    client: FlaskClient, create_user: Any, seeded: None
+) -> None:
+    login(client, create_user())
+    suggestions = client.get("/api/v1/taxonomy/concepts?q=undersk&kind=occupation&limit=3").json
+    assert suggestions and suggestions[0]["label"].startswith("Undersköterska")
+    assert all(0 <= s["score"] <= 1 for s in suggestions)
+    headers = {"X-CSRFToken": csrf_token(client, "/account")}
+    normalised = client.post(
+        "/api/v1/taxonomy/normalise", json={"text": "korkort B", "lang": "sv"}, headers=headers
+    ).json
+    assert normalised[0]["uri"] == "seed:skill:b-korkort"
+    text = "Erfarenhet av TIG-svetsning"
+    found = client.post("/api/v1/taxonomy/extract", json={"text": text}, headers=headers).json
+    assert any(
+        f["uri"] == "seed:skill:tig-svetsning" and text[f["start"] : f["end"]] == f["text"]
+        for f in found
+    )
+    detail = client.get(f"/api/v1/taxonomy/concepts/{suggestions[0]['id']}").json
+    assert detail["relations"]["essential_skills"]
+
+
+def test_api_refuses_bad_queries_with_problem_json(client: FlaskClient, create_user: Any) -> None:
+    login(client, create_user())
+    bad_kind = client.get("/api/v1/taxonomy/concepts?q=x&kind=planet")
+    assert bad_kind.status_code == 422 and "kind" in bad_kind.json["errors"]
+    assert client.get("/api/v1/taxonomy/concepts?limit=1000").status_code == 422
+    headers = {"X-CSRFToken": csrf_token(client, "/account")}
+    empty = client.post("/api/v1/taxonomy/normalise", json={"text": ""}, headers=headers)
+    assert empty.status_code == 422 and empty.mimetype == "application/problem+json"
+    huge = client.post("/api/v1/taxonomy/extract", json={"text": "x" * 20_001}, headers=headers)
+    assert huge.status_code == 422
+
+
+def test_bristyrken_list_filters_by_kommun(
+    client: FlaskClient, create_user: Any, seeded: None
+) -> None:
+    login(client, create_user("employer"))
+    rows = client.get("/api/v1/bristyrken?area=1290").json
+    assert rows and {r["area_code"] for r in rows} == {"1290"}
+    html = client.get("/bristyrken?area=12&recruitment=brist").get_data(as_text=True)
+    assert "Undersköterska" in html and "Lägg till en bedömning" not in html
+
+
+def test_coordinator_adds_edits_and_removes_an_assessment(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    login(client, create_user("coordinator"))
+    bad = post_form(
+        client,
+        "/bristyrken/new",
+        {"ssyk4": "72", "area_kind": "kommun", "area_code": "9999", "period": "förra året"},
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    for field in ("#ssyk4", "#area_code", "#period", "#recruitment"):
+        assert f'href="{field}"' in html
+    assert db_session.scalar(select(ShortageAssessment)) is None
+
+    good = post_form(
+        client,
+        "/bristyrken/new",
+        {
+            "ssyk4": "7212",
+            "occupation_label": "Svetsare",
+            "area_kind": "kommun",
+            "area_code": "1273",
+            "period": "2026-1",
+            "recruitment": "brist",
+        },
+    )
+    assert good.status_code == 302
+    row = db_session.scalar(select(ShortageAssessment))
+    assert row is not None and row.source == "manual" and row.occupation_ref == "ssyk4:7212"
+    post_form(
+        client,
+        f"/bristyrken/{row.id}/edit",
+        {
+            "ssyk4": "7212",
+            "occupation_label": "Svetsare",
+            "area_kind": "kommun",
+            "area_code": "1273",
+            "period": "2026-1",
+            "recruitment": "balans",
+        },
+    )
+    db_session.refresh(row)
+    assert row.recruitment == "balans"
+    post_form(client, f"/bristyrken/{row.id}/delete", {}, token_from=f"/bristyrken/{row.id}/edit")
+    assert db_session.scalar(select(ShortageAssessment)) is None
+
+
+def test_csv_upload_is_checked_whole_before_anything_is_saved(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    login(client, create_user("coordinator"))
+    header = (
+        "ssyk4,occupation_label,area_kind,area_code,period,job_opportunities,outlook_5y,"
+        "recruitment\n"
+    )
+    good_row = "5321,Undersköterskor,kommun,1293,2026-1,stora,öka,brist\n"
+    broken = header + good_row + "5321,Undersköterskor,kommun,1293,2026-1,enorma,öka,brist\n"
+    token = csrf_token(client, "/bristyrken/import")
+    response = client.post(
+        "/bristyrken/import",
+        data={"csrf_token": token, "file": (io.BytesIO(broken.encode()), "lista.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "3" in response.get_data(as_text=True)
+    assert db_session.scalar(select(ShortageAssessment)) is None
+    latin1 = client.post(
+        "/bristyrken/import",
+        data={
+            "csrf_token": token,
+            "file": (io.BytesIO((header + good_row).encode("latin-1")), "l.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert latin1.status_code == 422 and "UTF-8" in latin1.get_data(as_text=True)
+    ok = client.post(
+        "/bristyrken/import",
+        data={"csrf_token": token, "file": (io.BytesIO((header + good_row).encode()), "l.csv")},
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    assert db_session.scalar(select(ShortageAssessment.area_code)) == "1293"
+
+
+def test_only_coordinators_edit_bristyrken(client: FlaskClient, create_user: Any) -> None:
+    login(client, create_user("employer"))
+    assert client.get("/bristyrken/new").status_code == 403
+    assert client.get("/bristyrken/import").status_code == 403
