@@ -58,6 +58,8 @@ _SUFFIXES = {
 
 def fold(text: str) -> str:
     """Casefold and strip diacritics, so "Vårdhygien" and "vardhygien" share one key."""
+    if text.isascii():  # most labels: nothing to strip
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLITERATE))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 

@@ -27,10 +27,18 @@ class GramIndex:
         vocab: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
+        # Labels share most of their words: cut each distinct word into grams once.
+        word_grams: dict[str, list[int]] = {}
         for doc, words in enumerate(documents):
-            for gram in set(grams(words)):
-                cols.append(vocab.setdefault(gram, len(vocab)))
-                rows.append(doc)
+            ids: set[int] = set()
+            for word in words:
+                known = word_grams.get(word)
+                if known is None:
+                    known = [vocab.setdefault(g, len(vocab)) for g in grams([word])]
+                    word_grams[word] = known
+                ids.update(known)
+            cols.extend(ids)
+            rows.extend([doc] * len(ids))
         n_docs = max(1, len(documents))
         df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocab))
         self.idf: npt.NDArray[np.float32] = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
