@@ -194,3 +194,12 @@ def test_v12_layout_with_per_language_relation_files(tmp_path: Path) -> None:
     assert tax.broader(SKILL + "s3") == [SKILL + "s1"]
     assert len(tax.relations) == 2
     assert tax[SKILL + "s1"].preferred("sv") == "svetsa metall"
+
+
+def test_spreadsheet_exports_with_bom_and_crlf_load(esco_dir: Path) -> None:
+    (esco_dir / "skills_en.csv.gz").unlink()
+    data = "\ufeff" + SKILLS_EN.replace("\n", "\r\n")
+    (esco_dir / "skills_en.csv").write_bytes(data.encode("utf-8"))
+    tax = load_esco(esco_dir)
+    assert tax[SKILL + "s1"].preferred("en") == "weld metal"
+    assert {lab.text for lab in tax[SKILL + "s1"].labels} >= {"join metal", "fuse metal parts"}
