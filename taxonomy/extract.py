@@ -13,8 +13,9 @@ MIN_SCORE = 0.85
 SINGLE_WORD_SCORE = 0.95
 WINDOW_SHORTLIST = 15  # a span is short: fewer candidates suffice, and there are many spans
 _WORD = re.compile(r"[^\W_]+[+#]*")
-# Sentences and list items never share a skill; commas may (JobTech: "C, programmeringsspråk").
-_BREAK = re.compile(r"[.;:!?\n\r\t•·|()\[\]{}\"]+(?=\s|$)|[\n\r\t•·|()\[\]{}\"]")
+# Sentences and list items never share a skill; commas may (JobTech: "C, programmeringsspråk"),
+# and so may brackets ("Fartygsbefäl klass VIII (behörighet)"). "Basic.NET" is one word.
+_BREAK = re.compile(r"[.;:!?]+(?=\s|$)|[\n\r\t•·|]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +32,22 @@ class Mention:
 def _clauses(text: str) -> list[list[tuple[int, int, str]]]:
     """Split ``text`` into clauses of (start, end, folded word) triples."""
     clauses: list[list[tuple[int, int, str]]] = []
-    offset = 0
-    for piece in [*_BREAK.split(text)]:
-        at = text.find(piece, offset)
-        offset = at + len(piece)
-        words = [(at + m.start(), at + m.end(), fold(m.group())) for m in _WORD.finditer(piece)]
+    start = 0
+    for stop in [*(m.start() for m in _BREAK.finditer(text)), len(text)]:
+        words = [(w.start(), w.end(), fold(w.group())) for w in _WORD.finditer(text, start, stop)]
         if words:
             clauses.append(words)
+        start = stop
     return clauses
+
+
+def _close(text: str, start: int, end: int) -> int:
+    """Extend a span over the bracket that closes one it opened ("klass VIII (behörighet)")."""
+    span = text[start:end]
+    for opening, closing in ("()", "[]"):
+        if span.count(opening) > span.count(closing) and text[end : end + 1] == closing:
+            return end + 1
+    return end
 
 
 def extract(
@@ -97,5 +106,5 @@ def extract(
             continue
         taken.append((start, end))
         seen.add(hit.concept_id)
-        mentions.append(Mention(hit.concept_id, hit.label, start, end, score))
+        mentions.append(Mention(hit.concept_id, hit.label, start, _close(text, start, end), score))
     return sorted(mentions, key=lambda m: m.start)

@@ -17,6 +17,7 @@ LABELS = [
     ("demens", "Demensvård", "sv"),
     ("svets", "MAG/MIG-svetsning", "sv"),
     ("c", "C, programmeringsspråk", "sv"),
+    ("befal", "Fartygsbefäl klass VIII (behörighet)", "sv"),
 ]
 
 
@@ -77,3 +78,10 @@ def test_min_score_filters_weak_matches(normaliser: Normaliser) -> None:
 def test_empty_text(normaliser: Normaliser) -> None:
     assert extract(normaliser, "", "en") == []
     assert extract(normaliser, " .;\n", "en") == []
+
+
+def test_a_label_with_brackets_is_one_span(normaliser: Normaliser) -> None:
+    text = "Krav: Fartygsbefäl klass VIII (behörighet) och 3 års erfarenhet."
+    (mention,) = extract(normaliser, text, "sv")
+    assert text[mention.start : mention.end] == "Fartygsbefäl klass VIII (behörighet)"
+    assert mention.concept_id == "befal" and mention.score == 1.0
