@@ -20,11 +20,12 @@ from taxonomy.model import (
 
 SOURCE = "esco"
 _LANG = re.compile(r"_([a-z]{2,3}(?:-[a-z]+)?)\.csv(?:\.gz)?$")
-_CONCEPT_FILES: tuple[tuple[str, ConceptKind, str | None], ...] = (
-    ("ISCOGroups", ConceptKind.OCCUPATION_GROUP, "code"),
-    ("occupations", ConceptKind.OCCUPATION, "iscoGroup"),
-    ("skillGroups", ConceptKind.SKILL_GROUP, None),
-    ("skills", ConceptKind.SKILL, None),
+# (file stem, kind, column giving Concept.code, whether that column must be there)
+_CONCEPT_FILES: tuple[tuple[str, ConceptKind, str | None, bool], ...] = (
+    ("ISCOGroups", ConceptKind.OCCUPATION_GROUP, "code", True),
+    ("occupations", ConceptKind.OCCUPATION, "iscoGroup", True),
+    ("skillGroups", ConceptKind.SKILL_GROUP, "code", False),
+    ("skills", ConceptKind.SKILL, None, False),
 )
 _OCC_SKILL = {"essential": RelationKind.ESSENTIAL_SKILL, "optional": RelationKind.OPTIONAL_SKILL}
 
@@ -44,11 +45,13 @@ def _split_labels(value: str) -> list[str]:
     return [" ".join(v.split()) for v in re.split(r"[\n|]", value) if v.strip()]
 
 
-def _concepts(path: Path, kind: ConceptKind, code_col: str | None) -> Iterator[Located]:
+def _concepts(
+    path: Path, kind: ConceptKind, code_col: str | None, code_required: bool
+) -> Iterator[Located]:
     """Yield the concepts of one per-language concept file."""
     match = _LANG.search(path.name)
     lang = match.group(1) if match else "en"
-    required = ["conceptUri", "preferredLabel"] + ([code_col] if code_col else [])
+    required = ["conceptUri", "preferredLabel"] + ([code_col] if code_col and code_required else [])
     seen: set[str] = set()
     for line, row in read_csv(path, required):
         uri = row["conceptUri"].strip()
@@ -68,7 +71,7 @@ def _concepts(path: Path, kind: ConceptKind, code_col: str | None) -> Iterator[L
             raise TaxonomyFormatError(str(path), line, f"{uri} has no label")
         concept = Concept(id=uri, kind=kind, source=SOURCE, labels=labels)
         if code_col:
-            concept.code = row[code_col].strip() or None
+            concept.code = row.get(code_col, "").strip() or None
         if kind is ConceptKind.SKILL:
             concept.skill_type = row.get("skillType", "").strip() or None
             concept.reuse_level = row.get("reuseLevel", "").strip() or None
@@ -116,9 +119,9 @@ def _iter_located(path: str | Path) -> Iterator[Located]:
         raise TaxonomyFormatError(str(root), None, "no such file or directory")
     if not _files(root, "skills", per_language=True):
         raise TaxonomyFormatError(str(root), None, "no skills_<lang>.csv[.gz] file found")
-    for stem, kind, code_col in _CONCEPT_FILES:
+    for stem, kind, code_col, code_required in _CONCEPT_FILES:
         for file in _files(root, stem, per_language=True):
-            yield from _concepts(file, kind, code_col)
+            yield from _concepts(file, kind, code_col, code_required)
     seen: set[Relation] = set()
     for where, line, rel in _relations(root):
         # Each language set repeats the relation files; keep the first copy only.

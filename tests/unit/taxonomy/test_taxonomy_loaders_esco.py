@@ -99,6 +99,7 @@ def test_loads_every_concept_kind_and_relation(esco_dir: Path) -> None:
     assert tax[OCC + "o1"].code == "0110"  # iscoGroup, leading zero kept
     assert tax[ISCO + "C0110"].kind is ConceptKind.OCCUPATION_GROUP
     assert tax[SKILL + "g1"].kind is ConceptKind.SKILL_GROUP
+    assert tax[SKILL + "g1"].code == "S1"
     assert tax.occupation_skills(OCC + "o1") == [(SKILL + "s1", True), (SKILL + "s2", False)]
     assert tax.broader(OCC + "o1") == [ISCO + "C0110"]
     assert tax.broader(SKILL + "s1") == [SKILL + "g1"]
