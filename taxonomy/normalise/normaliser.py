@@ -15,6 +15,7 @@ from taxonomy.text import frame_mask, stems, tokens
 SHORTLIST = 30
 RETRY_BELOW = 0.85  # best score under which the stem prefilter is asked for more labels
 INFLECTION = 3  # longest ending that only inflects (-ing, -ies, -arna, -orna)
+INFLECTED = 0.97  # similarity of two inflections of one word (operate, operating)
 DERIVED = 0.9  # similarity of words with one stem but other endings (management, manage)
 PART = 0.8  # similarity of a compound part to the whole compound
 JOINED = 0.95  # similarity of a compound to the same words written apart
@@ -53,7 +54,7 @@ def _same_stem(a: str, b: str) -> float:
     common = 0
     while common < min(len(a), len(b)) and a[common] == b[common]:
         common += 1
-    return 1.0 if max(len(a), len(b)) - common <= INFLECTION else DERIVED
+    return INFLECTED if max(len(a), len(b)) - common <= INFLECTION else DERIVED
 
 
 def _part(q: str, word: str, stem: str) -> bool:
