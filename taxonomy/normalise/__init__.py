@@ -7,7 +7,7 @@ How a query is answered (``Normaliser.lookup``):
 2. Strip the sentence frame: CV phrases before or after the skill ("I can", "experience in",
    "erfarenhet av", "(5 years)", "dagligen") weigh nothing; they are language, not taxonomy.
 3. Shortlist labels: exact folded key, same bag of stems, the nearest labels by character
-   trigram TF-IDF (``ngrams``), and when the best match stays weak, labels sharing a stem
+   trigram TF-IDF (``ngrams``), and when the best match stays weak, labels sharing a word or stem
    one edit away (``words``).
 4. Score each shortlisted label by pairing label and query words one to one (same word,
    inflection, one typo, compound part) and weighing each word by its IDF over all labels:

@@ -91,11 +91,17 @@ class LabelIndex:
             w for w, c in inside.items() if c >= 50 and edge[w] < 0.05 * (c + edge[w])
         )
         # One prefilter per language, so labels of another language never crowd the shortlist.
+        term_idf = dict(self.idf)
+        for e in self.entries:
+            term_idf.update(zip(e.words, e.weights, strict=True))
         self.grams: dict[str, tuple[GramIndex, WordIndex, list[int]]] = {}
         for lang in self.langs:
             members = [i for i, e in enumerate(self.entries) if e.lang == lang]
             grams = GramIndex([self.entries[i].words for i in members])
-            stem_index = WordIndex([self.entries[i].stems for i in members], self.idf)
+            # Words as well as stems: a swap inside "notations" survives in the word, while
+            # Snowball cuts the misspelt and the right word differently.
+            terms = [tuple({*self.entries[i].stems, *self.entries[i].words}) for i in members]
+            stem_index = WordIndex(terms, term_idf)
             self.grams[lang] = (grams, stem_index, members)
 
     def shortlist(
@@ -110,6 +116,6 @@ class LabelIndex:
         return [i for i in dict.fromkeys(found) if self.entries[i].lang == lang]
 
     def by_stems(self, bag: list[str], lang: str, k: int) -> list[int]:
-        """Return the entries sharing the most (possibly misspelt) stems with ``bag``."""
+        """Return the entries sharing the most (possibly misspelt) words or stems with ``bag``."""
         grams, stem_index, members = self.grams[lang]
         return [members[i] for i in stem_index.top(bag, k, grams.max_postings)]

@@ -140,7 +140,7 @@ class Normaliser:
             if fallback and top < RETRY_BELOW:
                 # Weak best match: maybe a typo hid the label from the trigrams; ask the stems.
                 seen = set(shortlisted)
-                more = self._index.by_stems(bag, query_lang, shortlist // 2)
+                more = self._index.by_stems(bag + content, query_lang, shortlist // 2)
                 self._rank(query, [i for i in more if i not in seen], best)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[:limit]
         return [
@@ -192,8 +192,11 @@ class Normaliser:
                 sim = 0.0
                 if abs(n_q - n_word) <= 0.3 * max(n_q, n_word):
                     sim = OSA.normalized_similarity(q, word)
+                # Stems drop the inflection a typo may sit next to ("sores" ~ "store"); but
+                # short stems one letter apart are often two real words ("weld", "well").
                 n_q_stem = len(q_stem)
-                if min(n_q_stem, n_stem) >= 5 and sim < 0.7:  # short stems ("weld", "well")
+                short = min(n_q_stem, n_stem)
+                if sim < 0.7 and (short >= 5 or (short == 4 and n_q_stem != n_stem)):
                     sim = max(sim, OSA.normalized_similarity(q_stem, stem))
                 # A three-letter word (an acronym) may carry one edit: similarity 2/3.
                 if sim >= 0.7 or (max(n_q, n_word) == 3 and sim > 0.6):

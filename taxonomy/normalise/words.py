@@ -1,4 +1,4 @@
-"""Word-level prefilter: labels sharing a (possibly misspelt) stem with the query.
+"""Word-level prefilter: labels sharing a (possibly misspelt) word or stem with the query.
 
 Complements the trigram prefilter, which misses short or typo-heavy words whose trigrams are
 all common ("sclaa" for "scala", "cntent" for "content"). Misspellings are found SymSpell-style:
