@@ -62,7 +62,7 @@ def extract(
 
     Every run of up to MAX_WORDS words that starts and ends on a word a label can start or
     end with (or an unknown word: a typo) is looked up; the best-scoring runs win, longer
-    runs first on equal scores. ``distinct`` keeps only the first mention of each concept.
+    runs first on equal scores. ``distinct`` keeps one mention per concept, its best.
     """
     vocab = normaliser.vocabulary
     # A span opens and closes on a word some label opens or closes with (or an unknown word,
