@@ -88,7 +88,7 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         evidence: NDArray[np.int64],
         *,
         municipalities: Sequence[str | None] | NDArray[np.int64] | None = None,
-        languages: Sequence[Mapping[str, int]] | None = None,
+        languages: Sequence[Mapping[str, int]] | Mapping[str, NDArray[np.uint8]] | None = None,
         texts: Sequence[str] | None = None,
         occupation_fit: tuple[NDArray, NDArray, NDArray] | None = None,
         text_vectors: sp.csr_matrix | None = None,
@@ -115,9 +115,14 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         else:
             self.municipality_ = np.array([municipality_code(m) for m in municipalities], np.int32)
         self.languages_: dict[str, NDArray[np.uint8]] = {}
-        for r, langs in enumerate(languages or ()):
-            for lang, level in langs.items():
-                self._language(lang)[r] = level
+        if isinstance(languages, Mapping):  # columns: language -> CEFR per row, 0 = none
+            self.languages_ = {
+                k: np.asarray(v, dtype=np.uint8).copy() for k, v in languages.items()
+            }
+        else:
+            for r, langs in enumerate(languages or ()):
+                for lang, level in langs.items():
+                    self._language(lang)[r] = level
         n_occ = len(self.space.occupation_ids_)
         self.occupation_fit_ = Postings(max(n_occ, 1), np.float32)
         if occupation_fit is None and self.occupations is not None:
