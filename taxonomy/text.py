@@ -30,13 +30,16 @@ NUMBER = "0"  # stands for any number in frame patterns
 
 # Phrases people wrap around a skill in a CV or a form. They are language, not taxonomy:
 # a token matching one of them at the start or end of a query weighs (almost) nothing.
+# Frames chain ("in my last job" + "i had to"), so list the parts, not every sentence.
 _PREFIXES = {
     "en": """skills; skill; key skills; competences; experience in; experience with;
         experience of; experienced in; experienced with; years of experience in; extensive
         experience in; good knowledge of; good knowledge in; solid knowledge of; strong
         knowledge of; basic knowledge of; knowledge of; knowledge in; worked with; working
         with; i worked with; i have worked with; i can; i am able to; able to; ability to;
-        i know how to; know how to; in my last job i had to; i had to; i have; i am good at;
+        i know how to; know how to; in my last job; in my previous job; in my current job;
+        in my last role; in my previous role; at work; i had to; i have to; my tasks included;
+        my duties included; i have; i am good at;
         good at; skilled at; skilled in; experienced at; expert in; expertise in; proficient
         in; proficiency in; familiar with; competent in; responsible for; trained in;
         qualified in; certified in; background in; hands on experience with""",
@@ -47,7 +50,8 @@ _PREFIXES = {
         jobbat med; jag kan; kan; van vid; jag är van vid; utbildad inom; utbildad i;
         utbildning inom; jag behärskar; behärskar; certifierad inom; ansvarig för;
         jag har arbetat med; jag har jobbat med; mångårig erfarenhet av; erfarenhet från;
-        kunnig inom; kunnig i""",
+        kunnig inom; kunnig i; i mitt förra jobb; i mitt nuvarande jobb; på jobbet; jag har;
+        mina arbetsuppgifter var""",
 }
 _SUFFIXES = {
     "en": """daily; every day; each day; on a daily basis; regularly; for 0 years; 0 years;
