@@ -186,6 +186,8 @@ def _peek(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     if len(parts) != 3 or not all(_SEGMENT.fullmatch(p) for p in parts):
         raise MalformedToken("not a JWS compact serialisation")
     header = _json_object(_b64decode(parts[0]))
+    if len(_b64decode(parts[2])) != 64:  # an Ed25519 signature is 64 bytes
+        raise MalformedToken("signature has the wrong length")
     if header.get("alg") not in ACCEPTED_ALGS:
         raise MalformedToken(f"algorithm {header.get('alg')!r} not accepted")
     if header.get("typ") != JWT_TYPE or not isinstance(header.get("kid"), str):
@@ -195,9 +197,14 @@ def _peek(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _b64decode(segment: str) -> bytes:
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     except (binascii.Error, ValueError) as exc:
         raise MalformedToken("segment is not base64url") from exc
+    # Lenient decoders ignore the unused low bits of the last character, so several spellings
+    # of one signature would all verify; only the canonical spelling is accepted.
+    if base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii") != segment:
+        raise MalformedToken("segment is not canonical base64url")
+    return data
 
 
 def _json_object(data: bytes) -> dict[str, Any]:
