@@ -17,6 +17,7 @@ RETRY_BELOW = 0.85  # best score under which the stem prefilter is asked for mor
 INFLECTION = 3  # longest ending that only inflects (-ing, -ies, -arna, -orna)
 INFLECTED = 0.97  # similarity of two inflections of one word (operate, operating)
 DERIVED = 0.9  # similarity of words with one stem but other endings (management, manage)
+FIRST_LETTER = 0.85  # similarity factor when two words start differently ("etsning")
 PART = 0.8  # similarity of a compound part to the whole compound
 JOINED = 0.95  # similarity of a compound to the same words written apart
 
@@ -198,6 +199,8 @@ class Normaliser:
                 short = min(n_q_stem, n_stem)
                 if sim < 0.7 and (short >= 5 or (short == 4 and n_q_stem != n_stem)):
                     sim = max(sim, OSA.normalized_similarity(q_stem, stem))
+                if q[0] != word[0]:
+                    sim *= FIRST_LETTER  # people seldom mistype a word's first letter
                 # A three-letter word (an acronym) may carry one edit: similarity 2/3.
                 if sim >= 0.7 or (max(n_q, n_word) == 3 and sim > 0.6):
                     row.append(sim)

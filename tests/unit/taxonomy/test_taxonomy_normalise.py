@@ -144,3 +144,10 @@ def test_from_taxonomy_uses_kinds_langs_and_hidden_labels() -> None:
     assert skills.lookup("welder", "en")[0].concept_id == "s1"  # occupations not indexed
     occupations = Normaliser.from_taxonomy(tax, kinds=(ConceptKind.OCCUPATION,))
     assert top(occupations, "welders") == "o1"
+
+
+def test_a_word_with_another_first_letter_is_no_typo() -> None:
+    # "etsning" is "svetsning" less two letters, but at the start, where people seldom slip.
+    normaliser = Normaliser.from_labels([("ets", "Etsning", "sv"), ("tig", "TIG-svetsning", "sv")])
+    assert top(normaliser, "svetsning", "sv") == "tig"
+    assert top(normaliser, "etsnnig", "sv") == "ets"
