@@ -32,6 +32,7 @@ class _Rows:
 
 
 _SLACK = 1e-3  # score points; above the rounding of float32 upper bounds over ~100 terms
+_term = tuple.__new__  # builds a SkillTerm without NamedTuple's Python-level __new__
 _LINK_NAMES = tuple(link.name.lower() for link in Link)
 _EVIDENCE = tuple(Evidence)
 
@@ -295,8 +296,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         text = np.zeros(len(rows))
         if len(plan.text_keys):
             t_row, t_key, val = index.text_.of_rows(rows)
-            q = dict(zip(plan.text_keys.tolist(), plan.text_weight.tolist(), strict=True))
-            tw = np.array([q.get(t, 0.0) for t in t_key.tolist()])
+            at = np.minimum(np.searchsorted(plan.text_keys, t_key), len(plan.text_keys) - 1)
+            tw = np.where(plan.text_keys[at] == t_key, plan.text_weight[at], 0.0)
             text = np.bincount(t_row, tw * val, minlength=len(rows)) / max(
                 plan.points["text"], 1e-12
             )
@@ -335,23 +336,27 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                 strict=True,
             ):
                 if b < 0 or credit <= 0:
-                    terms.append(SkillTerm(skill, must, min_level, Status.MISSING, 0.0, top, 0.0))
+                    missing = (skill, must, min_level, Status.MISSING, 0.0, top, 0.0)
+                    terms.append(_term(SkillTerm, (*missing, None, None, 0.0, None, None)))
                     continue
                 status = Status.EXACT if links[b] == "same" else Status.RELATED
                 terms.append(
-                    SkillTerm(
-                        skill,
-                        must,
-                        min_level,
-                        status,
-                        top * credit,
-                        top,
-                        credit,
-                        via[b],
-                        links[b],
-                        sims[b],
-                        code % LEVELS + 1,
-                        _EVIDENCE[code // LEVELS],
+                    _term(
+                        SkillTerm,
+                        (
+                            skill,
+                            must,
+                            min_level,
+                            status,
+                            top * credit,
+                            top,
+                            credit,
+                            via[b],
+                            links[b],
+                            sims[b],
+                            code % LEVELS + 1,
+                            _EVIDENCE[code // LEVELS],
+                        ),
                     )
                 )
             out.append(

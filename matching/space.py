@@ -61,7 +61,7 @@ class SkillSpace(BaseEstimator):  # type: ignore[misc]
         cooccurrence: float = 0.25,
         min_cooccurrence: float = 0.5,
         max_group_size: int = 30,
-        max_neighbours: int = 6,
+        max_neighbours: int = 4,
     ) -> None:
         self.narrower = narrower
         self.broader = broader

@@ -109,3 +109,26 @@ def test_top_k_with_heavy_ties_matches_brute_force(build):
             (p for p in exact if exact[p] > 0), key=lambda p: (-round(exact[p], 9), p)
         )
         assert [m.portfolio_id for m in found] == reference[:k]
+
+
+def test_text_similarity_is_a_small_explained_signal(space, model):
+    from matching import Matcher, PortfolioIndex, TextVectoriser
+
+    people = [
+        Portfolio(1, claims("weld"), experience_text="Svetsare, MIG-svetsning på verkstad"),
+        Portfolio(2, claims("weld"), experience_text="Lagerarbete och truckkörning"),
+    ]
+    index = PortfolioIndex(space, model, TextVectoriser(n_features=2**12)).fit(people)
+    found = Matcher().fit(index).search(Need([NeedSkill("weld")], text="svetsare MIG"), k=2)
+    assert [m.portfolio_id for m in found] == [1, 2]
+    first = found[0].explanation
+    assert 0 < first.text <= 5 and found[1].explanation.text == 0
+    assert sum(first.contributions().values()) == pytest.approx(found[0].score, abs=1e-9)
+    index.add(Portfolio(3, claims("weld"), experience_text="svetsare MIG"))
+    assert (
+        Matcher()
+        .fit(index)
+        .search(Need([NeedSkill("weld")], text="svetsare MIG"), k=1)[0]
+        .portfolio_id
+        == 3
+    )
