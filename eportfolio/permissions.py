@@ -26,7 +26,15 @@ class Permission(StrEnum):
     ASSESSOR_HOME = "validation:queue:view"
     COORDINATOR_HOME = "regional:overview:view"
     TAXONOMY_VIEW = "taxonomy:concepts:view"
+    PORTFOLIO_VIEW = "portfolios:portfolio:view"
+    PORTFOLIO_EDIT = "portfolios:portfolio:edit"
     BRISTYRKEN_EDIT = "taxonomy:bristyrken:edit"
+    CONSENT_MANAGE = "privacy:consent:manage"
+    GUIDE_GRANT_MANAGE = "privacy:guides:manage"
+    ACCESS_LOG_VIEW = "privacy:access_log:view"
+    GUIDED_LEARNERS_VIEW = "privacy:guided_learners:view"
+    DATA_EXPORT = "privacy:own_data:export"
+    ACCOUNT_ERASE = "privacy:own_account:erase"
 
 
 Policy = Callable[["User", Any], bool]
@@ -80,8 +88,37 @@ policy(Permission.LEARNER_HOME)(_has("learner"))
 policy(Permission.EMPLOYER_HOME)(_has("employer"))
 policy(Permission.ASSESSOR_HOME)(_has("assessor", "chair"))
 policy(Permission.COORDINATOR_HOME)(_has("coordinator", "admin"))
+
+
+def _owner_or_guide(user: User, portfolio: Any) -> bool:
+    """The learner, or a guide the learner has given access and not revoked."""
+    if portfolio is None:
+        return user.has_role("learner") or user.has_role("guide")  # type: ignore[arg-type]
+    if portfolio.user_id == user.id:
+        return True
+    if not user.has_role("guide"):  # type: ignore[arg-type]
+        return False
+    from sqlalchemy.orm import object_session
+
+    from eportfolio.privacy.services import live_grant
+
+    # live_grant also checks the guide still works at the active lärcentrum named in the grant.
+    session = object_session(portfolio)
+    return session is not None and live_grant(session, portfolio.user_id, user) is not None
+
+
+policy(Permission.PORTFOLIO_VIEW)(_owner_or_guide)
+policy(Permission.PORTFOLIO_EDIT)(_owner_or_guide)
 policy(Permission.TAXONOMY_VIEW)(lambda user, _obj: bool(user.roles))
 policy(Permission.BRISTYRKEN_EDIT)(_has("coordinator", "admin"))
+# Privacy: a learner's own decisions; nobody decides them on the learner's behalf, guides neither.
+policy(Permission.CONSENT_MANAGE)(_has("learner"))
+policy(Permission.GUIDE_GRANT_MANAGE)(_has("learner"))
+policy(Permission.ACCESS_LOG_VIEW)(_has("learner"))
+policy(Permission.GUIDED_LEARNERS_VIEW)(_has("guide"))
+# Everyone with an account has data here: anyone may take it with them or delete the account.
+policy(Permission.DATA_EXPORT)(lambda user, obj: obj is None or obj.id == user.id)
+policy(Permission.ACCOUNT_ERASE)(lambda user, obj: obj is None or obj.id == user.id)
 
 
 @dataclass(frozen=True)

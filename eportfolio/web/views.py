@@ -65,6 +65,8 @@ def healthz() -> tuple[Response, int]:
 
 
 def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["zip"] = lambda left, right: list(zip(left, right, strict=False))
+
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {

@@ -31,6 +31,16 @@ def same(code: int) -> dict[str, int]:
     return dict.fromkeys(IDENTITIES, code)
 
 
+def learners(code: int, anonymous: int = 302) -> dict[str, int]:
+    """A route on one's own portfolio: every learner gets ``code``, other roles 403."""
+    return {**same(403), "learner": code, "other_learner": code, "anonymous": anonymous}
+
+
+def owned(code: int, anonymous: int = 302) -> dict[str, int]:
+    """A route on an item of the learner's portfolio: another learner gets 404."""
+    return {**learners(code, anonymous), "other_learner": 404}
+
+
 def logged_in(code: int, anonymous: int = 302) -> dict[str, int]:
     return {**same(code), "anonymous": anonymous}
 
@@ -47,6 +57,10 @@ class World:
     pending_org_id: int
     concept_id: int
     assessment_id: int
+    experience_id: int = 0
+    education_id: int = 0
+    language_id: int = 0
+    claim_id: int = 0
 
 
 Url = str | Callable[[World], str]
@@ -131,6 +145,134 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ),
     ("api_taxonomy.Extract", "POST"): ("/api/v1/taxonomy/extract", logged_in(422, anonymous=401)),
     ("api_taxonomy.Bristyrken", "GET"): ("/api/v1/bristyrken", logged_in(200, anonymous=401)),
+    ("portfolios.overview", "GET"): ("/portfolio", learners(200)),
+    ("portfolios.guide", "GET"): ("/portfolio/guide", learners(302)),
+    ("portfolios.profile", "GET"): ("/portfolio/profile", learners(200)),
+    ("portfolios.profile", "POST"): ("/portfolio/profile", learners(302)),
+    ("portfolios.cv", "GET"): ("/portfolio/cv", learners(200)),
+    ("portfolios.new_experience", "GET"): ("/portfolio/experience/new", learners(200)),
+    ("portfolios.new_experience", "POST"): ("/portfolio/experience/new", learners(422)),
+    ("portfolios.edit_experience", "GET"): (
+        lambda w: f"/portfolio/experience/{w.experience_id}",
+        owned(200),
+    ),
+    ("portfolios.edit_experience", "POST"): (
+        lambda w: f"/portfolio/experience/{w.experience_id}",
+        owned(422),
+    ),
+    ("portfolios.delete_experience", "POST"): (
+        lambda w: f"/portfolio/experience/{w.experience_id}/delete",
+        owned(302),
+    ),
+    ("portfolios.new_education", "GET"): ("/portfolio/education/new", learners(200)),
+    ("portfolios.new_education", "POST"): ("/portfolio/education/new", learners(422)),
+    ("portfolios.edit_education", "GET"): (
+        lambda w: f"/portfolio/education/{w.education_id}",
+        owned(200),
+    ),
+    ("portfolios.edit_education", "POST"): (
+        lambda w: f"/portfolio/education/{w.education_id}",
+        owned(422),
+    ),
+    ("portfolios.delete_education", "POST"): (
+        lambda w: f"/portfolio/education/{w.education_id}/delete",
+        owned(302),
+    ),
+    ("portfolios.new_language", "GET"): ("/portfolio/languages/new", learners(200)),
+    ("portfolios.new_language", "POST"): ("/portfolio/languages/new", learners(422)),
+    ("portfolios.edit_language", "GET"): (
+        lambda w: f"/portfolio/languages/{w.language_id}",
+        owned(200),
+    ),
+    ("portfolios.edit_language", "POST"): (
+        lambda w: f"/portfolio/languages/{w.language_id}",
+        owned(422),
+    ),
+    ("portfolios.delete_language", "POST"): (
+        lambda w: f"/portfolio/languages/{w.language_id}/delete",
+        owned(302),
+    ),
+    ("portfolios.new_claim", "GET"): ("/portfolio/skills/new", learners(200)),
+    ("portfolios.new_claim", "POST"): ("/portfolio/skills/new", learners(422)),
+    ("portfolios.edit_claim", "GET"): (lambda w: f"/portfolio/skills/{w.claim_id}", owned(200)),
+    ("portfolios.edit_claim", "POST"): (lambda w: f"/portfolio/skills/{w.claim_id}", owned(422)),
+    ("portfolios.delete_claim", "POST"): (
+        lambda w: f"/portfolio/skills/{w.claim_id}/delete",
+        owned(302),
+    ),
+    ("portfolios.add_suggested", "POST"): ("/portfolio/skills/suggested", learners(302)),
+    ("portfolios.claims_from_text", "GET"): ("/portfolio/skills/from-text", learners(200)),
+    ("portfolios.claims_from_text", "POST"): ("/portfolio/skills/from-text", learners(422)),
+    ("api_portfolio.PortfolioView", "GET"): ("/api/v1/me/portfolio", learners(200, 401)),
+    ("api_portfolio.PortfolioView", "PUT"): ("/api/v1/me/portfolio", learners(200, 401)),
+    ("api_portfolio.ExperiencesList", "GET"): (
+        "/api/v1/me/portfolio/experiences",
+        learners(200, 401),
+    ),
+    ("api_portfolio.ExperiencesList", "POST"): (
+        "/api/v1/me/portfolio/experiences",
+        learners(422, 401),
+    ),
+    ("api_portfolio.ExperiencesItem", "GET"): (
+        lambda w: f"/api/v1/me/portfolio/experiences/{w.experience_id}",
+        owned(200, 401),
+    ),
+    ("api_portfolio.ExperiencesItem", "PUT"): (
+        lambda w: f"/api/v1/me/portfolio/experiences/{w.experience_id}",
+        {**owned(422, 401), "other_learner": 422},  # body checked first,
+    ),
+    ("api_portfolio.ExperiencesItem", "DELETE"): (
+        lambda w: f"/api/v1/me/portfolio/experiences/{w.experience_id}",
+        owned(204, 401),
+    ),
+    ("api_portfolio.EducationsList", "GET"): (
+        "/api/v1/me/portfolio/educations",
+        learners(200, 401),
+    ),
+    ("api_portfolio.EducationsList", "POST"): (
+        "/api/v1/me/portfolio/educations",
+        learners(422, 401),
+    ),
+    ("api_portfolio.EducationsItem", "GET"): (
+        lambda w: f"/api/v1/me/portfolio/educations/{w.education_id}",
+        owned(200, 401),
+    ),
+    ("api_portfolio.EducationsItem", "PUT"): (
+        lambda w: f"/api/v1/me/portfolio/educations/{w.education_id}",
+        {**owned(422, 401), "other_learner": 422},  # body checked first,
+    ),
+    ("api_portfolio.EducationsItem", "DELETE"): (
+        lambda w: f"/api/v1/me/portfolio/educations/{w.education_id}",
+        owned(204, 401),
+    ),
+    ("api_portfolio.LanguagesList", "GET"): ("/api/v1/me/portfolio/languages", learners(200, 401)),
+    ("api_portfolio.LanguagesList", "POST"): ("/api/v1/me/portfolio/languages", learners(422, 401)),
+    ("api_portfolio.LanguagesItem", "GET"): (
+        lambda w: f"/api/v1/me/portfolio/languages/{w.language_id}",
+        owned(200, 401),
+    ),
+    ("api_portfolio.LanguagesItem", "PUT"): (
+        lambda w: f"/api/v1/me/portfolio/languages/{w.language_id}",
+        {**owned(422, 401), "other_learner": 422},  # body checked first,
+    ),
+    ("api_portfolio.LanguagesItem", "DELETE"): (
+        lambda w: f"/api/v1/me/portfolio/languages/{w.language_id}",
+        owned(204, 401),
+    ),
+    ("api_portfolio.ClaimsList", "GET"): ("/api/v1/me/portfolio/claims", learners(200, 401)),
+    ("api_portfolio.ClaimsList", "POST"): ("/api/v1/me/portfolio/claims", learners(422, 401)),
+    ("api_portfolio.ClaimsItem", "GET"): (
+        lambda w: f"/api/v1/me/portfolio/claims/{w.claim_id}",
+        owned(200, 401),
+    ),
+    ("api_portfolio.ClaimsItem", "PUT"): (
+        lambda w: f"/api/v1/me/portfolio/claims/{w.claim_id}",
+        {**owned(422, 401), "other_learner": 422},  # body checked first,
+    ),
+    ("api_portfolio.ClaimsItem", "DELETE"): (
+        lambda w: f"/api/v1/me/portfolio/claims/{w.claim_id}",
+        owned(204, 401),
+    ),
 }
 
 
@@ -204,12 +346,48 @@ def world(
     )
     db_session.add(assessment)
     db_session.flush()
+    items = _portfolio_items(db_session, users["learner"], concept_id)
     return World(
+        **items,
         token_id=token.id,
         pending_org_id=pending.id,
         concept_id=concept_id,
         assessment_id=assessment.id,
     ), users
+
+
+def _portfolio_items(session: Any, learner: Any, skill_id: int) -> dict[str, int]:
+    import datetime as dt
+
+    from eportfolio.portfolios.models import (
+        Education,
+        EducationKind,
+        Experience,
+        LanguageSkill,
+        SkillClaim,
+    )
+    from eportfolio.portfolios.services import portfolio_for
+
+    portfolio = portfolio_for(session, learner)
+    experience = Experience(
+        employer_name="Osby Verkstad", occupation_text="Svetsare", start=dt.date(2020, 1, 1)
+    )
+    education = Education(
+        kind=EducationKind.NON_FORMAL, institution="Lärcentrum Osby", programme="Svetskurs"
+    )
+    language = LanguageSkill(language="sv", listening="B2")
+    claim = SkillClaim(text_as_typed="svetsning", concept_id=skill_id, level=2)
+    portfolio.experiences.append(experience)
+    portfolio.educations.append(education)
+    portfolio.languages.append(language)
+    portfolio.claims.append(claim)
+    session.flush()
+    return {
+        "experience_id": experience.id,
+        "education_id": education.id,
+        "language_id": language.id,
+        "claim_id": claim.id,
+    }
 
 
 @pytest.mark.parametrize("identity", IDENTITIES)

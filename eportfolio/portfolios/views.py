@@ -1,0 +1,167 @@
+"""The learner's portfolio pages: overview, guided first run, profile, printable CV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+
+from eportfolio.accounts.models import Municipality
+from eportfolio.db import db
+from eportfolio.errors import DomainError
+from eportfolio.permissions import Permission, access, requires
+from eportfolio.portfolios import services
+from eportfolio.portfolios.languages import language_name
+from eportfolio.portfolios.models import DRIVING_LICENCES, Portfolio
+from eportfolio.portfolios.schemas import ProfileSchema
+from eportfolio.schemas import load
+
+bp = Blueprint("portfolios", __name__, url_prefix="/portfolio")
+EDIT = requires(Permission.PORTFOLIO_EDIT)
+Page = str | tuple[str, int] | Response
+# The guided first run: each step is an ordinary page shown with "save and continue".
+STEPS = ("profile", "experience", "skills", "languages", "evidence", "consent")
+
+
+def learner_arg() -> int | None:
+    """Return the learner a guide acts for (?learner=ID), or None for one's own portfolio."""
+    value = request.args.get("learner", "")
+    return int(value) if value.isdigit() else None
+
+
+def current_portfolio() -> Portfolio:
+    return services.portfolio_to_edit(db.session, current_user, learner_arg())
+
+
+def consent_given(portfolio: Portfolio) -> bool:
+    try:
+        from eportfolio.privacy.services import matching_visible
+    except ImportError:  # the privacy feature may not be installed in every deployment
+        return False
+    return bool(matching_visible(db.session, portfolio.user_id))
+
+
+def step_url(step: str, **kwargs: Any) -> str:
+    """Return the page of a guided step, keeping who we act for."""
+    learner = learner_arg()
+    extra = {"learner": learner} if learner else {}
+    targets = {
+        "profile": "portfolios.profile",
+        "experience": "portfolios.new_experience",
+        "skills": "portfolios.new_claim",
+        "languages": "portfolios.new_language",
+        "evidence": "evidence.index",
+        "consent": "privacy.consents",
+    }
+    try:
+        return url_for(targets[step], guided=1, **extra, **kwargs)
+    except Exception:  # a step whose feature is not there: back to the overview
+        return url_for("portfolios.overview", **extra)
+
+
+def next_step(portfolio: Portfolio, current: str) -> Response:
+    """Remember progress and go to the step after ``current`` (or the overview at the end)."""
+    index = STEPS.index(current)
+    if index + 1 < len(STEPS):
+        portfolio.guided_step = STEPS[index + 1]
+        return redirect(step_url(STEPS[index + 1]))  # type: ignore[return-value]
+    portfolio.guided_step = "done"
+    learner = learner_arg()
+    return redirect(url_for("portfolios.overview", **({"learner": learner} if learner else {})))  # type: ignore[return-value]
+
+
+def after_save(portfolio: Portfolio, step: str, fallback: str) -> Response:
+    if request.values.get("guided"):
+        return next_step(portfolio, step)
+    learner = learner_arg()
+    return redirect(url_for(fallback, **({"learner": learner} if learner else {})))  # type: ignore[return-value]
+
+
+@bp.app_context_processor
+def _portfolio_globals() -> dict[str, Any]:
+    learner = learner_arg()
+    return {
+        "learner_args": {"learner": learner} if learner else {},
+        "steps": STEPS,
+        "language_name": lambda code: language_name(code, str(get_locale())),
+    }
+
+
+@bp.get("")
+@access(EDIT)
+def overview() -> str:
+    """Show the whole portfolio, how complete it is and what would strengthen it."""
+    portfolio = current_portfolio()
+    status = services.completeness(db.session, portfolio, consent_given(portfolio))
+    return render_template(
+        "portfolios/overview.html", portfolio=portfolio, status=status, lang=str(get_locale())
+    )
+
+
+@bp.get("/guide")
+@access(EDIT)
+def guide() -> Response:
+    """Start or resume the guided first run where it was left."""
+    portfolio = current_portfolio()
+    step = portfolio.guided_step if portfolio.guided_step in STEPS else "profile"
+    return redirect(step_url(step))  # type: ignore[return-value]
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@access(EDIT)
+def profile() -> Page:
+    portfolio = current_portfolio()
+    municipalities = list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+    form: dict[str, Any] = {
+        "headline": portfolio.headline or "",
+        "summary": portfolio.summary or "",
+        "municipality_code": portfolio.municipality_code or "",
+        "work_municipalities": portfolio.work_municipalities or [],
+        "driving_licences": portfolio.driving_licences or [],
+        "has_work_permit": {True: "yes", False: "no"}.get(portfolio.has_work_permit, ""),  # type: ignore[arg-type]
+        "available_from": portfolio.available_from.isoformat() if portfolio.available_from else "",
+        "target_occupations": [t.concept.label(str(get_locale())) for t in portfolio.targets],
+    }
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        form = {
+            **request.form.to_dict(),
+            "work_municipalities": request.form.getlist("work_municipalities"),
+            "driving_licences": request.form.getlist("driving_licences"),
+            "target_occupations": [
+                t for t in request.form.getlist("target_occupations") if t.strip()
+            ],
+        }
+        try:
+            services.update_profile(
+                db.session, current_user, portfolio, load(ProfileSchema(), form)
+            )
+        except DomainError as exc:
+            errors = exc.errors
+        else:
+            return after_save(portfolio, "profile", "portfolios.overview")
+    return render_template(
+        "portfolios/profile.html",
+        form=form,
+        errors=errors,
+        municipalities=municipalities,
+        licences=DRIVING_LICENCES,
+        guided=request.values.get("guided"),
+    ), 422 if errors else 200
+
+
+@bp.get("/cv")
+@access(EDIT)
+def cv() -> str:
+    """Show the whole portfolio as a printable CV (Europass-like sections)."""
+    portfolio = current_portfolio()
+    owner = db.session.get(type(current_user._get_current_object()), portfolio.user_id)
+    return render_template(
+        "portfolios/cv.html", portfolio=portfolio, owner=owner, lang=str(get_locale())
+    )
+
+
+from eportfolio.portfolios import section_views  # noqa: E402,F401  (routes on this blueprint)

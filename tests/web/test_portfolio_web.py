@@ -1,0 +1,296 @@
+"""A learner builds a portfolio through the forms; others cannot reach it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.audit.models import AuditEvent
+from eportfolio.portfolios.models import EvidenceStatus, Portfolio, SkillClaim
+from tests.conftest import login, post_form
+
+
+@pytest.fixture
+def seeded(app: Any, db_session: Session) -> None:
+    from eportfolio.demo.cli import load_seed_taxonomy
+
+    load_seed_taxonomy(db_session)
+    db_session.flush()
+
+
+@pytest.fixture
+def learner(client: FlaskClient, create_user: Any, seeded: None) -> Any:
+    user = create_user("learner")
+    login(client, user)
+    return user
+
+
+def _portfolio(session: Session, user: Any) -> Portfolio:
+    found = session.scalar(select(Portfolio).where(Portfolio.user_id == user.id))
+    assert found is not None
+    return found
+
+
+def test_guided_run_goes_step_by_step_and_can_be_resumed(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    assert client.get("/portfolio/guide").headers["Location"] == "/portfolio/profile?guided=1"
+    page = client.get("/portfolio/profile?guided=1").get_data(as_text=True)
+    assert "Steg 1 av 6" in page
+    response = post_form(
+        client,
+        "/portfolio/profile?guided=1",
+        {
+            "headline": "Svetsare som söker jobb i Osby",
+            "municipality_code": "1273",
+            "work_municipalities": ["1273", "1293"],
+            "driving_licences": ["B", "C"],
+            "has_work_permit": "yes",
+            "target_occupations": "svetsare",
+            "guided": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/portfolio/experience/new?guided=1"
+    portfolio = _portfolio(db_session, learner)
+    assert portfolio.guided_step == "experience" and portfolio.work_municipalities == [
+        "1273",
+        "1293",
+    ]
+    assert [t.concept.uri for t in portfolio.targets] == ["seed:occ:svetsare"]
+    # Left and came back: the guide resumes at the step where the person stopped.
+    assert (
+        client.get("/portfolio/guide").headers["Location"] == "/portfolio/experience/new?guided=1"
+    )
+
+
+def test_profile_errors_keep_input_and_save_nothing(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    response = post_form(
+        client,
+        "/portfolio/profile",
+        {
+            "headline": "x" * 161,
+            "municipality_code": "9999",
+            "available_from": "imorgon",
+            "driving_licences": ["B", "Z"],
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("headline", "available_from", "driving_licences"):
+        assert f'href="#{field}"' in html
+    assert _portfolio(db_session, learner).headline is None
+
+
+def test_experience_with_month_precision_and_ongoing(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    bad = post_form(
+        client,
+        "/portfolio/experience/new",
+        {"occupation_text": "Svetsare", "employer_name": "Osby Verkstad", "start": "2023-13"},
+    )
+    assert (
+        (bad.status_code == 422
+        and "ÅÅÅÅ-MM" in bad.get_data(as_text=True))
+        or "YYYY-MM" in bad.get_data(as_text=True)
+    )
+    ended_before = post_form(
+        client,
+        "/portfolio/experience/new",
+        {
+            "occupation_text": "Svetsare",
+            "employer_name": "Osby Verkstad",
+            "start": "2023-05",
+            "end": "2022-01",
+        },
+    )
+    assert ended_before.status_code == 422
+    ok = post_form(
+        client,
+        "/portfolio/experience/new",
+        {
+            "occupation_text": "svetsare",
+            "employer_name": "Osby Verkstad",
+            "start": "2021-09",
+            "ongoing": "on",
+            "extent_percent": "100",
+        },
+    )
+    assert ok.status_code == 302
+    (experience,) = _portfolio(db_session, learner).experiences
+    assert experience.start.isoformat() == "2021-09-01" and experience.end is None
+    assert experience.occupation is not None and experience.occupation.uri == "seed:occ:svetsare"
+
+
+def test_skill_typed_freely_is_resolved_and_keeps_the_typed_text(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    response = post_form(
+        client,
+        "/portfolio/skills/new",
+        {"text": "tig svetsning", "level": "3", "learned_in": "informal"},
+    )
+    assert response.status_code == 302
+    (claim,) = _portfolio(db_session, learner).claims
+    assert (
+        claim.concept.uri == "seed:skill:tig-svetsning" and claim.text_as_typed == "tig svetsning"
+    )
+    assert claim.status is EvidenceStatus.SELF_DECLARED
+    again = post_form(client, "/portfolio/skills/new", {"text": "TIG-svetsning", "level": "2"})
+    assert again.status_code == 422 and "finns redan" in again.get_data(as_text=True)
+
+
+def test_unclear_text_offers_choices_that_work_without_javascript(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    unclear = post_form(client, "/portfolio/skills/new", {"text": "svets", "level": "2"})
+    html = unclear.get_data(as_text=True)
+    assert unclear.status_code == 422
+    choices = re.findall(r'name="concept_id" value="(\d+)"', html)
+    assert len(choices) >= 2
+    chosen = post_form(
+        client, "/portfolio/skills/new", {"text": "svets", "level": "2", "concept_id": choices[0]}
+    )
+    assert chosen.status_code == 302
+    assert _portfolio(db_session, learner).claims[0].concept_id == int(choices[0])
+
+
+def test_levels_outside_one_to_four_are_refused(client: FlaskClient, learner: Any) -> None:
+    for level in ("0", "5", "bra", ""):
+        response = post_form(client, "/portfolio/skills/new", {"text": "truckkort", "level": level})
+        assert response.status_code == 422, level
+
+
+def test_suggested_skills_from_the_target_occupation_and_cv_text(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    post_form(client, "/portfolio/profile", {"target_occupations": "undersköterska"})
+    page = client.get("/portfolio/skills/new").get_data(as_text=True)
+    suggested = re.findall(r'name="concept_ids" value="(\d+)"', page)
+    assert len(suggested) >= 5
+    post_form(
+        client,
+        "/portfolio/skills/suggested",
+        {"concept_ids": suggested[:2]},
+        token_from="/portfolio/skills/new",
+    )
+    assert len(_portfolio(db_session, learner).claims) == 2
+
+    text = "Jag har kört truck i fem år och har B-körkort. Jag har också lagat mat i storkök."
+    found = post_form(client, "/portfolio/skills/from-text", {"text": text}).get_data(as_text=True)
+    ids = re.findall(r'name="concept_ids" value="(\d+)" checked', found)
+    assert len(ids) >= 2
+    post_form(
+        client, "/portfolio/skills/from-text", {"step": "accept", "concept_ids": ids[:1]}
+    )  # rejected the rest
+    assert len(_portfolio(db_session, learner).claims) == 3
+
+
+def test_languages_with_cefr_levels(client: FlaskClient, learner: Any, db_session: Session) -> None:
+    assert (
+        post_form(
+            client, "/portfolio/languages/new", {"language": "ar", "mother_tongue": "on"}
+        ).status_code
+        == 302
+    )
+    assert (
+        post_form(
+            client,
+            "/portfolio/languages/new",
+            {"language": "sv", "listening": "B2", "speaking": "B1"},
+        ).status_code
+        == 302
+    )
+    no_level = post_form(client, "/portfolio/languages/new", {"language": "en"})
+    assert no_level.status_code == 422
+    bad_level = post_form(client, "/portfolio/languages/new", {"language": "en", "reading": "D1"})
+    assert bad_level.status_code == 422
+    assert (
+        post_form(
+            client, "/portfolio/languages/new", {"language": "sv", "reading": "A1"}
+        ).status_code
+        == 422
+    )  # listed once
+    assert {lang.language for lang in _portfolio(db_session, learner).languages} == {"ar", "sv"}
+
+
+def test_overview_and_cv_show_the_portfolio(client: FlaskClient, learner: Any) -> None:
+    post_form(client, "/portfolio/skills/new", {"text": "truckkort", "level": "3"})
+    overview = client.get("/portfolio").get_data(as_text=True)
+    assert "Köra motordriven truck" in overview and "Egendeklarerad" in overview
+    assert "färdig" in overview
+    cv = client.get("/portfolio/cv").get_data(as_text=True)
+    assert learner.display_name in cv and "Köra motordriven truck" in cv
+    assert 'media="print"' in cv
+
+
+def test_other_learners_cannot_reach_entries_by_guessing_ids(
+    client: FlaskClient, learner: Any, create_user: Any, db_session: Session
+) -> None:
+    post_form(client, "/portfolio/skills/new", {"text": "truckkort", "level": "3"})
+    claim_id = _portfolio(db_session, learner).claims[0].id
+    other = FlaskClient(client.application, use_cookies=True)
+    login(other, create_user("learner"))
+    assert other.get(f"/portfolio/skills/{claim_id}").status_code == 404
+    assert (
+        post_form(
+            other, f"/portfolio/skills/{claim_id}/delete", {}, token_from="/portfolio"
+        ).status_code
+        == 404
+    )
+    assert other.get(f"/portfolio?learner={learner.id}").status_code == 404
+    assert len(_portfolio(db_session, learner).claims) == 1
+
+
+def test_a_validated_claim_cannot_be_removed_by_the_learner(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    post_form(client, "/portfolio/skills/new", {"text": "truckkort", "level": "3"})
+    claim = db_session.scalar(select(SkillClaim))
+    assert claim is not None
+    claim.status = EvidenceStatus.VALIDATED
+    db_session.flush()
+    response = post_form(
+        client, f"/portfolio/skills/{claim.id}/delete", {}, token_from="/portfolio"
+    )
+    assert response.status_code == 400
+    assert db_session.get(SkillClaim, claim.id) is not None
+
+
+def test_a_guide_with_access_edits_on_the_learners_behalf(
+    client: FlaskClient, learner: Any, create_user: Any, db_session: Session
+) -> None:
+    from eportfolio.privacy.models import GuideGrant
+
+    guide = create_user("guide")
+    helper = FlaskClient(client.application, use_cookies=True)
+    login(helper, guide)
+    assert helper.get(f"/portfolio?learner={learner.id}").status_code == 404
+    client.get("/portfolio")  # the learner's portfolio exists
+    db_session.add(
+        GuideGrant(
+            learner_id=learner.id,
+            guide_id=guide.id,
+            organisation_id=guide.memberships[0].organisation_id,
+        )
+    )
+    db_session.flush()
+    response = post_form(
+        helper, f"/portfolio/skills/new?learner={learner.id}", {"text": "truckkort", "level": "2"}
+    )
+    assert response.status_code == 302
+    assert [c.concept.uri for c in _portfolio(db_session, learner).claims] == [
+        "seed:skill:kora-truck"
+    ]
+    event = db_session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "portfolio.claim.saved")
+    )
+    assert event is not None and event.actor_id == guide.id and event.on_behalf_of_id == learner.id
