@@ -151,3 +151,12 @@ def test_a_word_with_another_first_letter_is_no_typo() -> None:
     normaliser = Normaliser.from_labels([("ets", "Etsning", "sv"), ("tig", "TIG-svetsning", "sv")])
     assert top(normaliser, "svetsning", "sv") == "tig"
     assert top(normaliser, "etsnnig", "sv") == "ets"
+
+
+def test_one_concept_in_two_languages_is_one_candidate() -> None:
+    normaliser = Normaliser.from_labels(
+        [("w", "weld metal", "en"), ("w", "svetsa metall", "sv"), ("c", "cut metal", "en")]
+    )
+    found = normaliser.lookup("metal", None, limit=5)
+    assert sorted(c.concept_id for c in found) == ["c", "w"]
+    assert normaliser.lookup("svetsa metall")[0] == Candidate("w", "svetsa metall", "sv", 1.0)
