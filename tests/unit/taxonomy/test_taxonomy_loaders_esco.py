@@ -204,3 +204,8 @@ def test_spreadsheet_exports_with_bom_and_crlf_load(esco_dir: Path) -> None:
     tax = load_esco(esco_dir)
     assert tax[SKILL + "s1"].preferred("en") == "weld metal"
     assert {lab.text for lab in tax[SKILL + "s1"].labels} >= {"join metal", "fuse metal parts"}
+
+
+def test_a_single_skills_file_loads_alone(esco_dir: Path) -> None:
+    tax = load_esco(esco_dir / "skills_en.csv.gz")
+    assert sum(1 for _ in tax.skills()) == 3 and not tax.relations
