@@ -50,6 +50,18 @@ def _close(text: str, start: int, end: int) -> int:
     return end
 
 
+def _acronym_mismatch(label: str, window: str) -> bool:
+    """Tell whether a short all-capitals label (AR, IT, CNC) met an ordinary word ("är").
+
+    In running text an acronym is written as one; folding case and diacritics would otherwise
+    turn every "är", "it" or "och" into a skill.
+    """
+    compact = label.replace("-", "").replace(" ", "")
+    if len(compact) > 4 or not compact.isupper():
+        return False
+    return window.replace("-", "").replace(" ", "") != compact
+
+
 def extract(
     normaliser: Normaliser,
     text: str,
@@ -91,6 +103,8 @@ def extract(
                     floor = max(min_score, SINGLE_WORD_SCORE) if i == j else min_score
                     cache[folded] = hits[0] if hits and hits[0].score >= floor else None
                 hit = cache[folded]
+                if hit is not None and _acronym_mismatch(hit.label, window):
+                    continue
                 # "experience", "years": CV frame words open or close a span only as a label.
                 if hit is not None and (hit.score >= 1 or not {first, last} & frame):
                     found.append((hit.score, j - i, start, end, hit))

@@ -85,3 +85,23 @@ def test_a_label_with_brackets_is_one_span(normaliser: Normaliser) -> None:
     (mention,) = extract(normaliser, text, "sv")
     assert text[mention.start : mention.end] == "Fartygsbefäl klass VIII (behörighet)"
     assert mention.concept_id == "befal" and mention.score == 1.0
+
+
+def test_short_acronym_labels_do_not_match_ordinary_words() -> None:
+    from taxonomy import Concept, ConceptKind, Label, LabelKind, Taxonomy
+    from taxonomy.extract import extract
+    from taxonomy.normalise import Normaliser
+
+    tax = Taxonomy()
+    tax.add(
+        Concept(
+            "s:ar",
+            ConceptKind.SKILL,
+            "test",
+            [Label("Kundreskontra", "sv"), Label("AR", "sv", LabelKind.ALTERNATIVE)],
+        )
+    )
+    tax.add(Concept("s:b", ConceptKind.SKILL, "test", [Label("B-körkort", "sv")]))
+    normaliser = Normaliser.from_taxonomy(tax)
+    found = extract(normaliser, "B-körkort är ett krav, AR är ett plus.")
+    assert [(m.concept_id, m.label) for m in found] == [("s:b", "B-körkort"), ("s:ar", "AR")]
