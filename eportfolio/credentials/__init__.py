@@ -5,7 +5,9 @@ functions return (tokens, status bitstrings) and serves the URLs below.
 
 Issuer ids. Each valideringsråd is an issuer with an https URL profile,
 ``{base_url}/councils/{council_id}``; its keys are published as a JWKS at
-``{issuer}/jwks.json`` and a key's verification method is ``{issuer}#key-{kid}``. A credential's
+``{issuer}/jwks.json``; the issuer URL itself serves ``issuer_profile()`` (an OB Profile whose
+``verificationMethod`` entries make ``{issuer}#key-{kid}`` resolve to a key). The JWS header
+carries the bare kid, which every JOSE library matches against the JWKS. A credential's
 id is its public verification page, ``{base_url}/verify/{credential_uuid}``.
 
 Key files. ``keys.py`` keeps one folder per council in the key directory (config ``KEY_DIR``):
@@ -34,13 +36,16 @@ from .build import (
     build_credential,
     credential_url,
     jwks_url,
+    parse_status_list_url,
     status_list_url,
 )
 from .certificate import CertificateData, certificate_data, qr_svg
+from .issuer import issuer_profile
 from .keys import (
     CouncilKey,
     NoSigningKey,
     active_key,
+    council_of_issuer,
     ensure_active_key,
     generate_key,
     issuer_id,
@@ -72,13 +77,16 @@ __all__ = [
     "build_credential",
     "build_status_list_credential",
     "certificate_data",
+    "council_of_issuer",
     "credential_url",
     "ensure_active_key",
     "generate_key",
     "is_revoked",
     "issuer_id",
+    "issuer_profile",
     "jwks_url",
     "new_status_list",
+    "parse_status_list_url",
     "pick_free_index",
     "public_jwks",
     "qr_svg",

@@ -82,6 +82,17 @@ def status_list_url(base_url: str, council_id: str | int, list_id: str) -> str:
     return f"{issuer_id(base_url, council_id)}/status/{list_id}"
 
 
+def parse_status_list_url(base_url: str, url: str) -> tuple[str, str] | None:
+    """Return (council_id, list_id) of one of our status list URLs, else None."""
+    prefix = f"{base_url.rstrip('/')}/councils/"
+    council, _, list_id = url.removeprefix(prefix).partition("/status/")
+    if not url.startswith(prefix) or not _LIST_ID.fullmatch(list_id):
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", council):
+        return None
+    return council, list_id
+
+
 def jwks_url(base_url: str, council_id: str | int) -> str:
     """Return the URL where a council's public keys are published as a JWKS."""
     return f"{issuer_id(base_url, council_id)}/jwks.json"

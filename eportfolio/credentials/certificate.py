@@ -28,9 +28,9 @@ def qr_svg(url: str, label: str = "QR-kod för att verifiera intyget") -> str:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(url)
     code.make(fit=True)
-    svg = code.make_image(image_factory=SvgPathImage).to_string(encoding="unicode")
-    if isinstance(svg, bytes):  # older qrcode releases ignore the encoding argument
-        svg = svg.decode("utf-8")
+    raw = code.make_image(image_factory=SvgPathImage).to_string(encoding="unicode")
+    # Older qrcode releases ignore the encoding argument and return bytes.
+    svg = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
     svg = svg.removeprefix("<?xml version='1.0' encoding='utf-8'?>\n")
     # An inline SVG is invisible to screen readers unless it is named as an image.
     named = f'<svg role="img" aria-label="{html.escape(label, quote=True)}" '

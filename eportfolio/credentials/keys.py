@@ -44,6 +44,14 @@ def issuer_id(base_url: str, council_id: str | int) -> str:
     return f"{base_url.rstrip('/')}/councils/{_checked(council_id)}"
 
 
+def council_of_issuer(base_url: str, issuer: str) -> str | None:
+    """Return the council id an issuer URL names, or None if it is not one of ours."""
+    council = issuer.removeprefix(f"{base_url.rstrip('/')}/councils/")
+    if council == issuer or not _COUNCIL_ID.fullmatch(council):
+        return None
+    return council
+
+
 def verification_method(issuer: str, kid: str) -> str:
     """Return the verification method URL of a key: the issuer URL with a key fragment."""
     return f"{issuer}#key-{kid}"

@@ -54,14 +54,16 @@ def summarise(credential: dict[str, Any]) -> CredentialSummary:
         None,
     )
     until = credential.get("validUntil")
+    issuer_id = str(issuer["id"] if isinstance(issuer, dict) else issuer)
+    council_name = str(issuer.get("name") or issuer_id) if isinstance(issuer, dict) else issuer_id
     return CredentialSummary(
         credential_id=credential["id"],
         kind=kind,
         kind_label=KIND_LABELS.get(kind or "", achievement.get("achievementType", "")),
         title=credential.get("name") or achievement["name"],
         description=achievement.get("description", ""),
-        council_name=issuer.get("name", issuer["id"]) if isinstance(issuer, dict) else issuer,
-        issuer_id=issuer["id"] if isinstance(issuer, dict) else issuer,
+        council_name=council_name,
+        issuer_id=issuer_id,
         occupation=occupation,
         valid_from=_time(credential["validFrom"]),
         valid_until=_time(until) if until else None,

@@ -16,6 +16,7 @@ from eportfolio.credentials import (
     CredentialInput,
     SkillInput,
     build_credential,
+    council_of_issuer,
     ensure_active_key,
     new_status_list,
     public_jwks,
@@ -81,15 +82,10 @@ def jwks_lookup_for(key_dir: Path) -> Callable[[str], dict[str, Any] | None]:
     """Return what the app will do: map an issuer URL to its council's published JWKS."""
 
     def lookup(issuer: str) -> dict[str, Any] | None:
-        prefix = f"{BASE_URL}/councils/"
-        council = issuer.removeprefix(prefix)
-        if not issuer.startswith(prefix) or "/" in council:
+        council = council_of_issuer(BASE_URL, issuer)
+        if council is None or not council_dir(key_dir, council).is_dir():
             return None
-        try:
-            folder = council_dir(key_dir, council)
-        except ValueError:
-            return None
-        return public_jwks(key_dir, council) if folder.is_dir() else None
+        return public_jwks(key_dir, council)
 
     return lookup
 
