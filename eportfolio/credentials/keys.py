@@ -21,12 +21,13 @@ class NoSigningKey(LookupError):
 
 @dataclass(frozen=True)
 class CouncilKey:
-    """One key of a council: its id, creation time and the joserfc key (private if held)."""
+    """One key of a council: its id, creation time and the joserfc key (private if loaded)."""
 
     council_id: str
     kid: str
     created: datetime
     key: OKPKey
+    private_on_disk: bool = False
 
     @property
     def has_private(self) -> bool:
@@ -83,7 +84,7 @@ def generate_key(
     # never sees an active key without its private half on disk.
     meta = {"kid": kid, "created": created.isoformat(), "jwk": key.as_dict(private=False)}
     _write_atomic(folder / f"{kid}.json", json.dumps(meta, indent=2).encode())
-    return CouncilKey(str(council_id), kid, created, key)
+    return CouncilKey(str(council_id), kid, created, key, True)
 
 
 def rotate_key(
@@ -104,30 +105,34 @@ def rotate_key(
 
 
 def council_keys(key_dir: str | os.PathLike[str], council_id: str | int) -> list[CouncilKey]:
-    """Return all of a council's keys, oldest first, with private halves where still held."""
+    """Return all of a council's public keys, oldest first, noting which can still sign."""
     folder = council_dir(key_dir, council_id)
     if not folder.is_dir():
         return []
     keys = []
+    # Only public halves are read here: publishing a JWKS never needs to open a private key.
     for meta_path in folder.glob("*.json"):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        pem_path = folder / f"{meta['kid']}.pem"
-        key = (
-            OKPKey.import_key(pem_path.read_bytes())
-            if pem_path.exists()
-            else OKPKey.import_key(meta["jwk"])
-        )
+        kid = meta["kid"]
+        key = OKPKey.import_key(meta["jwk"])
         created = datetime.fromisoformat(meta["created"])
-        keys.append(CouncilKey(str(council_id), meta["kid"], created, key))
+        signing = (folder / f"{kid}.pem").exists()
+        keys.append(CouncilKey(str(council_id), kid, created, key, signing))
     return sorted(keys, key=lambda k: (k.created, k.kid))
 
 
 def active_key(key_dir: str | os.PathLike[str], council_id: str | int) -> CouncilKey:
-    """Return the council's newest key that can sign, or raise NoSigningKey."""
-    signing = [k for k in council_keys(key_dir, council_id) if k.has_private]
+    """Return the council's newest key that can sign, private half loaded, or NoSigningKey."""
+    signing = [k for k in council_keys(key_dir, council_id) if k.private_on_disk]
     if not signing:
         raise NoSigningKey(f"council {council_id} has no signing key in {key_dir}")
-    return signing[-1]
+    newest = signing[-1]
+    pem = (council_dir(key_dir, council_id) / f"{newest.kid}.pem").read_bytes()
+    private = OKPKey.import_key(pem)
+    # A swapped or corrupted file would sign credentials nobody can verify: refuse it now.
+    if private.thumbprint() != newest.kid:
+        raise NoSigningKey(f"private key file of {newest.kid} does not match its public key")
+    return CouncilKey(newest.council_id, newest.kid, newest.created, private, True)
 
 
 def ensure_active_key(key_dir: str | os.PathLike[str], council_id: str | int) -> CouncilKey:

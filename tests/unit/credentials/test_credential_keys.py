@@ -65,7 +65,7 @@ def test_rotation_makes_a_new_active_key_and_keeps_old_public_keys(key_dir: Path
     assert kids == [second.kid, first.kid]
     # The old private half is gone: it can never sign again, so it is not kept to leak.
     assert not (council_dir(key_dir, "7") / f"{first.kid}.pem").exists()
-    assert [k.has_private for k in council_keys(key_dir, "7")] == [False, True]
+    assert [k.private_on_disk for k in council_keys(key_dir, "7")] == [False, True]
 
 
 def test_rotation_can_keep_the_old_private_key_and_still_signs_with_the_new(key_dir: Path) -> None:
@@ -103,3 +103,19 @@ def test_issuer_and_verification_method_urls() -> None:
     issuer = issuer_id("https://meritportfolj.test/", 7)
     assert issuer == "https://meritportfolj.test/councils/7"
     assert verification_method(issuer, "abc") == "https://meritportfolj.test/councils/7#key-abc"
+
+
+def test_jwks_never_reads_a_private_key_file(key_dir: Path) -> None:
+    key = generate_key(key_dir, "7")
+    # Garbage where the private key was: publishing must not even try to parse it.
+    (council_dir(key_dir, "7") / f"{key.kid}.pem").write_bytes(b"not a key")
+    assert [k["kid"] for k in public_jwks(key_dir, "7")["keys"]] == [key.kid]
+
+
+def test_a_swapped_private_key_file_is_refused(key_dir: Path) -> None:
+    first = generate_key(key_dir, "7")
+    second = rotate_key(key_dir, "7", keep_old_private=True)
+    folder = council_dir(key_dir, "7")
+    (folder / f"{second.kid}.pem").write_bytes((folder / f"{first.kid}.pem").read_bytes())
+    with pytest.raises(NoSigningKey, match="does not match"):
+        active_key(key_dir, "7")
