@@ -26,7 +26,7 @@ SIGNING_ALG = "EdDSA"
 ACCEPTED_ALGS = ("EdDSA", "Ed25519")
 # Clocks on the issuing server and the verifier's differ a little.
 LEEWAY = timedelta(minutes=5)
-MAX_TOKEN_LENGTH = 820_000  # base64url of the payload cap, plus header and signature
+MAX_TOKEN_LENGTH = 1_000_000
 
 State = Literal[
     "valid",
@@ -49,6 +49,10 @@ _OB_CONTEXT = re.compile(r"https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\
 class _Registry(jws.JWSRegistry):
     """A JWS registry that allows EdDSA without joserfc's RFC 9864 deprecation warning."""
 
+    # joserfc's default 128 kB payload cap would stop a yrkesbevis at about 60 skills; this
+    # leaves room for some 300, each with its rubric of four levels.
+    max_payload_length = MAX_TOKEN_LENGTH
+
     def get_alg(self, name: str) -> Any:
         # RFC 9864 deprecates the polymorphic "EdDSA" name, but Open Badges and VC-JWT tooling
         # still expect it. The key is pinned to Ed25519 (OKP), the ambiguity RFC 9864 fixes.
@@ -58,9 +62,6 @@ class _Registry(jws.JWSRegistry):
 
 
 _REGISTRY = _Registry(algorithms=list(ACCEPTED_ALGS))
-# joserfc's default 128 kB payload cap would stop a yrkesbevis at about 60 skills; a full
-# occupation profile with every rubric stays well under this.
-_REGISTRY.max_payload_length = 600_000
 
 
 class MalformedToken(ValueError):
@@ -154,13 +155,19 @@ def verify_credential(
 
 
 def verify_status_list(token: str, jwks_lookup: JwksLookup, expected_url: str) -> bytes:
-    """Return the bitstring of a signed status list credential fetched from ``expected_url``."""
-    _, claimed = _peek(token)
-    issuer = _issuer_of(claimed)
-    jwks = jwks_lookup(issuer)
-    if jwks is None:
-        raise StatusListError(f"status list issuer {issuer} is not known")
-    _, credential = verify_jws(token, jwks)
+    """Return the bitstring of a signed status list fetched from ``expected_url``.
+
+    Raise StatusListError when the list is not authentic, not the issuer's, or unreadable.
+    """
+    try:
+        _, claimed = _peek(token)
+        issuer = _issuer_of(claimed)
+        jwks = jwks_lookup(issuer)
+        if jwks is None:
+            raise StatusListError(f"status list issuer {issuer} is not known")
+        _, credential = verify_jws(token, jwks)
+    except (MalformedToken, JoseError) as exc:
+        raise StatusListError(f"status list at {expected_url} does not verify: {exc}") from exc
     # A list signed by the right council but for another URL must not stand in for this one.
     if credential.get("id") != expected_url or not expected_url.startswith(f"{issuer}/status/"):
         raise StatusListError(f"status list is not the one at {expected_url}")
@@ -215,7 +222,7 @@ def _b64decode(segment: str) -> bytes:
 def _json_object(data: bytes) -> dict[str, Any]:
     try:
         value = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise MalformedToken("segment is not JSON") from exc
     if not isinstance(value, dict):
         raise MalformedToken("segment is not a JSON object")

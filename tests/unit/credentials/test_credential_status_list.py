@@ -139,6 +139,21 @@ def test_a_status_list_served_at_another_url_is_refused(key_dir: Path) -> None:
         verify_status_list(token, jwks_lookup_for(key_dir), STATUS_URL)
 
 
+def test_a_tampered_or_foreign_status_list_is_refused(key_dir: Path, tmp_path: Path) -> None:
+    credential = build_status_list_credential(BASE_URL, "7", "1", new_status_list(), ISSUED_AT)
+    token = sign_credential(credential, ensure_active_key(key_dir, "7"))
+    head, body, signature = token.split(".")
+    flipped = "A" if signature[0] != "A" else "B"
+    with pytest.raises(StatusListError, match="does not verify"):
+        verify_status_list(
+            f"{head}.{body}.{flipped}{signature[1:]}", jwks_lookup_for(key_dir), STATUS_URL
+        )
+    # Signed by a key that is not one of council 7's published keys.
+    stranger = sign_credential(credential, ensure_active_key(tmp_path / "other", "7"))
+    with pytest.raises(StatusListError, match="does not verify"):
+        verify_status_list(stranger, jwks_lookup_for(key_dir), STATUS_URL)
+
+
 def test_revocation_end_to_end_through_the_published_list(key_dir: Path) -> None:
     """Issue, publish the list, revoke, republish: a verifier fetching the list sees it."""
     token = issue(key_dir, status_index=4711)

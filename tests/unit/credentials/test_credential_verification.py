@@ -145,6 +145,13 @@ def test_malformed_strings(key_dir: Path, token: str) -> None:
     assert check(token, key_dir).state == "malformed"
 
 
+def test_deeply_nested_json_is_malformed_not_a_crash(key_dir: Path) -> None:
+    header = _encode({"alg": "EdDSA", "typ": "vc+jwt", "kid": "k"})
+    body = base64.urlsafe_b64encode(b"[" * 200_000).rstrip(b"=").decode()
+    signature = base64.urlsafe_b64encode(bytes(64)).rstrip(b"=").decode()
+    assert check(f"{header}.{body}.{signature}", key_dir).state == "malformed"
+
+
 def test_non_string_is_malformed(key_dir: Path) -> None:
     assert check(b"a.b.c", key_dir).state == "malformed"  # type: ignore[arg-type]
 
