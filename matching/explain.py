@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from matching.index import LEVELS
+from matching.plan import Plan, RowParts
 from matching.records import Evidence
+from matching.space import Link, SkillSpace
 
 
 class Status(StrEnum):
@@ -74,3 +77,73 @@ class Match:
     portfolio_id: int
     score: float
     explanation: Explanation | None = None
+
+
+_term = tuple.__new__  # builds a SkillTerm without NamedTuple's Python-level __new__
+_LINK_NAMES = tuple(link.name.lower() for link in Link)
+_EVIDENCE = tuple(Evidence)
+
+
+def explain_rows(
+    space: SkillSpace,
+    plan: Plan,
+    parts: RowParts,
+    rows: list[int],
+    scores: list[float],
+    pids: list[int],
+) -> list[Explanation]:
+    """Split each row's score into one term per need skill and the signals."""
+    scale = plan.points["skill"] / max(plan.weight.sum(), 1e-12)
+    max_points = (plan.weight * scale).tolist()
+    heads = list(zip(plan.need_ids, plan.must.tolist(), plan.min_level.tolist(), strict=True))
+    via = space.skill_ids_[plan.cols].tolist()
+    links = [_LINK_NAMES[x] for x in plan.link.tolist()]
+    sims = plan.similarity.tolist()
+    out = []
+    for i, score, pid in zip(rows, scores, pids, strict=True):
+        terms = []
+        for (skill, must, min_level), top, credit, b, code in zip(
+            heads,
+            max_points,
+            parts.credit[i].tolist(),
+            parts.best[i].tolist(),
+            parts.best_code[i].tolist(),
+            strict=True,
+        ):
+            if b < 0 or credit <= 0:
+                missing = (skill, must, min_level, Status.MISSING, 0.0, top, 0.0)
+                terms.append(_term(SkillTerm, (*missing, None, None, 0.0, None, None)))
+                continue
+            status = Status.EXACT if links[b] == "same" else Status.RELATED
+            terms.append(
+                _term(
+                    SkillTerm,
+                    (
+                        skill,
+                        must,
+                        min_level,
+                        status,
+                        top * credit,
+                        top,
+                        credit,
+                        via[b],
+                        links[b],
+                        sims[b],
+                        code % LEVELS + 1,
+                        _EVIDENCE[code // LEVELS],
+                    ),
+                )
+            )
+        out.append(
+            Explanation(
+                portfolio_id=pid,
+                score=score,
+                skills=terms,
+                occupation=float(plan.points["occupation"] * parts.occupation[i]),
+                occupation_fit=float(parts.occupation[i]),
+                languages=float(plan.points["languages"] * parts.languages[i]),
+                location=float(plan.points["location"] * parts.location[i]),
+                text=float(plan.points["text"] * parts.text[i]),
+            )
+        )
+    return out

@@ -12,6 +12,19 @@ from matching.records import Need
 from matching.space import SkillSpace
 
 
+@dataclass(slots=True)
+class RowParts:
+    """Exact per-row parts of a score for a handful of rows."""
+
+    credit: NDArray[np.float64]  # (rows, need skills): the best single contribution, 0..1
+    best: NDArray[np.int64]  # (rows, need skills): index into cols of the best contributor, -1
+    best_code: NDArray[np.int64]
+    occupation: NDArray[np.float64]  # fit 0..1
+    text: NDArray[np.float64]
+    languages: NDArray[np.float64]
+    location: NDArray[np.float64]
+
+
 def credit_table(evidence_weights: tuple[float, ...], below_level: float) -> NDArray[np.float64]:
     """Return credit[min_level, code] = evidence weight x level fit (rows 0..4, row 0 unused)."""
     code = np.arange(CODES)

@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
 
-from matching.explain import Explanation, Match, SkillTerm, Status
-from matching.index import LEVELS, PortfolioIndex, municipality_code
-from matching.plan import Plan, credit_table, expand, neighbours
-from matching.records import Evidence, Need
-from matching.space import Link
+from matching.explain import Explanation, Match, explain_rows
+from matching.index import PortfolioIndex, municipality_code
+from matching.plan import Plan, RowParts, credit_table, expand, neighbours
+from matching.records import Need
 from matching.topk import top_k
 
-
-@dataclass(slots=True)
-class _Rows:
-    """Exact per-row parts for a handful of rows."""
-
-    credit: NDArray[np.float64]  # (rows, need skills): the best single contribution, 0..1
-    best: NDArray[np.int64]  # (rows, need skills): index into cols of the best contributor, -1
-    best_code: NDArray[np.int64]
-    occupation: NDArray[np.float64]  # fit 0..1
-    text: NDArray[np.float64]
-    languages: NDArray[np.float64]
-    location: NDArray[np.float64]
-
-
 _SLACK = 1e-3  # score points; above the rounding of float32 upper bounds over ~100 terms
-_term = tuple.__new__  # builds a SkillTerm without NamedTuple's Python-level __new__
-_LINK_NAMES = tuple(link.name.lower() for link in Link)
-_EVIDENCE = tuple(Evidence)
 
 
 class Matcher(BaseEstimator):  # type: ignore[misc]
@@ -134,21 +116,30 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         """
         index = self.index_
         tables = plan.col_table.astype(np.float32)
-        cols = [(rows, tables[j].take(codes)) for j, rows, codes in index.skills_.slices(plan.cols)]
-        if len(plan.occ_keys):
-            weight = plan.occ_weight.astype(np.float32)
-            cols += [(r, v * weight[j]) for j, r, v in index.occupation_fit_.slices(plan.occ_keys)]
-        if len(plan.text_keys):
-            weight = plan.text_weight.astype(np.float32)
-            cols += [(r, v * weight[j]) for j, r, v in index.text_.slices(plan.text_keys)]
-        if not cols:
-            return np.zeros(index.n_rows_, dtype=np.float32), np.zeros(0, dtype=np.int32)
-        indptr = np.zeros(len(cols) + 1, dtype=np.int64)
-        np.cumsum([len(r) for r, _ in cols], out=indptr[1:])
-        rows = np.concatenate([r for r, _ in cols])
-        data = np.concatenate([w for _, w in cols])
-        matrix = sp.csc_matrix((data, rows, indptr), shape=(index.n_rows_, len(cols)))
-        return matrix @ np.ones(len(cols), dtype=np.float32), rows
+        skill = index.skills_.slices(plan.cols)
+        occ = index.occupation_fit_.slices(plan.occ_keys) if len(plan.occ_keys) else []
+        text = index.text_.slices(plan.text_keys) if len(plan.text_keys) else []
+        indptr = np.zeros(len(skill) + len(occ) + len(text) + 1, dtype=np.int64)
+        np.cumsum([len(r) for _, r, _ in skill + occ + text], out=indptr[1:])
+        rows = np.empty(int(indptr[-1]), dtype=np.int32)
+        data = np.empty(int(indptr[-1]), dtype=np.float32)
+        bounds = indptr.tolist()
+        # Fill preallocated arrays slice by slice: concatenating per-key pieces copied twice.
+        for i, (j, r, codes) in enumerate(skill):
+            a, b = bounds[i], bounds[i + 1]
+            rows[a:b] = r
+            tables[j].take(codes, out=data[a:b])
+        for offset, parts, weight in (
+            (len(skill), occ, plan.occ_weight.astype(np.float32)),
+            (len(skill) + len(occ), text, plan.text_weight.astype(np.float32)),
+        ):
+            for i, (j, r, v) in enumerate(parts, start=offset):
+                a, b = bounds[i], bounds[i + 1]
+                rows[a:b] = r
+                np.multiply(v, weight[j], out=data[a:b])
+        n_cols = len(bounds) - 1
+        matrix = sp.csc_matrix((data, rows, indptr), shape=(index.n_rows_, n_cols))
+        return matrix @ np.ones(n_cols, dtype=np.float32), rows
 
     def rank_linear(self, plan: Plan, k: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Return the top-k portfolio ids and scores by the bare weighted sum (no caps, signals).
@@ -170,19 +161,12 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         sel, _, _ = top_k(dense[cand].astype(np.float64), ids, k)
         return ids[sel], dense[cand[sel]].astype(np.float64)
 
-    def linear_scores(self, plan: Plan) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        """Return live candidate rows and their upper-bound scores."""
-        dense, _ = self.dense_scores(plan)
-        cand = np.flatnonzero(dense)
-        cand = cand[self.index_.alive_[cand]]
-        return cand, dense[cand]
-
-    def _exact(self, need: Need, plan: Plan, rows: NDArray[np.int64]) -> tuple[NDArray, _Rows]:
+    def _exact(self, need: Need, plan: Plan, rows: NDArray[np.int64]) -> tuple[NDArray, RowParts]:
         """Return exact float64 scores and their parts for a few rows."""
         parts = self._rows(need, plan, rows)
         return self._total(plan, parts), parts
 
-    def _total(self, plan: Plan, parts: _Rows) -> NDArray[np.float64]:
+    def _total(self, plan: Plan, parts: RowParts) -> NDArray[np.float64]:
         """Sum the explained contributions, so a score equals its explanation's sum."""
         scale = plan.points["skill"] / max(plan.weight.sum(), 1e-12)
         p = plan.points
@@ -263,10 +247,10 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         scores = exact[order].tolist()
         if not explain:
             return [Match(p, s) for p, s in zip(pids, scores, strict=True)]
-        explained = self._explain(plan, parts, order.tolist(), scores, pids)
+        explained = explain_rows(self.space_, plan, parts, order.tolist(), scores, pids)
         return [Match(e.portfolio_id, e.score, e) for e in explained]
 
-    def _rows(self, need: Need, plan: Plan, rows: NDArray[np.int64]) -> _Rows:
+    def _rows(self, need: Need, plan: Plan, rows: NDArray[np.int64]) -> RowParts:
         """Compute exact per-need-skill credits and signals for a few rows."""
         index, n_need = self.index_, len(plan.weight)
         owner_row, keys, codes = index.skills_.of_rows(rows)
@@ -303,7 +287,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             )
         lang, loc = self._signals(need, plan, rows)
         shape = (len(rows), n_need)
-        return _Rows(
+        return RowParts(
             credit.reshape(shape),
             best.reshape(shape),
             best_code.reshape(shape),
@@ -314,70 +298,13 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         )
 
     # -- explaining ---------------------------------------------------------------------------
-    def _explain(
-        self, plan: Plan, parts: _Rows, rows: list[int], scores: list[float], pids: list[int]
-    ) -> list[Explanation]:
-        """Split each row's score into one term per need skill and the signals."""
-        scale = plan.points["skill"] / max(plan.weight.sum(), 1e-12)
-        max_points = (plan.weight * scale).tolist()
-        heads = list(zip(plan.need_ids, plan.must.tolist(), plan.min_level.tolist(), strict=True))
-        via = self.space_.skill_ids_[plan.cols].tolist()
-        links = [_LINK_NAMES[x] for x in plan.link.tolist()]
-        sims = plan.similarity.tolist()
-        out = []
-        for i, score, pid in zip(rows, scores, pids, strict=True):
-            terms = []
-            for (skill, must, min_level), top, credit, b, code in zip(
-                heads,
-                max_points,
-                parts.credit[i].tolist(),
-                parts.best[i].tolist(),
-                parts.best_code[i].tolist(),
-                strict=True,
-            ):
-                if b < 0 or credit <= 0:
-                    missing = (skill, must, min_level, Status.MISSING, 0.0, top, 0.0)
-                    terms.append(_term(SkillTerm, (*missing, None, None, 0.0, None, None)))
-                    continue
-                status = Status.EXACT if links[b] == "same" else Status.RELATED
-                terms.append(
-                    _term(
-                        SkillTerm,
-                        (
-                            skill,
-                            must,
-                            min_level,
-                            status,
-                            top * credit,
-                            top,
-                            credit,
-                            via[b],
-                            links[b],
-                            sims[b],
-                            code % LEVELS + 1,
-                            _EVIDENCE[code // LEVELS],
-                        ),
-                    )
-                )
-            out.append(
-                Explanation(
-                    portfolio_id=pid,
-                    score=score,
-                    skills=terms,
-                    occupation=float(plan.points["occupation"] * parts.occupation[i]),
-                    occupation_fit=float(parts.occupation[i]),
-                    languages=float(plan.points["languages"] * parts.languages[i]),
-                    location=float(plan.points["location"] * parts.location[i]),
-                    text=float(plan.points["text"] * parts.text[i]),
-                )
-            )
-        return out
-
     def explain(self, need: Need, portfolio_ids: Iterable[int]) -> list[Explanation]:
         """Return exact explained scores of these portfolios for a need, in the given order."""
         plan = self.plan(need)
         pids = list(portfolio_ids)
         rows = self.index_.rows(pids)
         parts = self._rows(need, plan, rows)
-        drafts = self._explain(plan, parts, list(range(len(pids))), [0.0] * len(pids), pids)
+        drafts = explain_rows(
+            self.space_, plan, parts, list(range(len(pids))), [0.0] * len(pids), pids
+        )
         return [replace(e, score=sum(e.contributions().values())) for e in drafts]
