@@ -155,10 +155,7 @@ def verify_credential(
 
 
 def verify_status_list(token: str, jwks_lookup: JwksLookup, expected_url: str) -> bytes:
-    """Return the bitstring of a signed status list fetched from ``expected_url``.
-
-    Raise StatusListError when the list is not authentic, not the issuer's, or unreadable.
-    """
+    """Return the bits of the signed status list at ``expected_url``, or StatusListError."""
     try:
         _, claimed = _peek(token)
         issuer = _issuer_of(claimed)
