@@ -132,3 +132,27 @@ def test_text_similarity_is_a_small_explained_signal(space, model):
         .portfolio_id
         == 3
     )
+
+
+def test_pruned_search_with_all_signals_matches_brute_force(build):
+    from conftest import SKILLS
+
+    rng = np.random.default_rng(11)
+    levels, evidence = rng.integers(1, 5, 40_000), rng.integers(0, 4, 40_000)
+    people = []
+    for i in range(6000):
+        chosen = rng.choice(SKILLS, size=int(rng.integers(1, 6)), replace=False)
+        items = [
+            (str(s), int(levels[i * 5 + j]), Evidence(int(evidence[i * 5 + j])))
+            for j, s in enumerate(chosen)
+        ]
+        langs = {"sv": int(rng.integers(1, 7))} if rng.random() < 0.7 else {}
+        muni = str(rng.choice(["1290", "1293", "1280", "0180"]))
+        people.append(Portfolio(i + 1, claims(*items), langs, muni))
+    matcher = build(people)
+    for need in (WELD_NEED, Need([NeedSkill("stock", 2), NeedSkill("lift")], "warehouse")):
+        exact = {e.portfolio_id: e.score for e in matcher.explain(need, [p.id for p in people])}
+        reference = sorted((p for p in exact if exact[p] > 0), key=lambda p: (-exact[p], p))
+        found = matcher.search(need, k=25, explain=False)
+        assert [m.portfolio_id for m in found] == reference[:25]
+        assert [m.score for m in found] == pytest.approx([exact[p] for p in reference[:25]])
