@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,10 +20,11 @@ LEVELS = 4  # proficiency 1..4; a posting stores evidence * LEVELS + (level - 1)
 CODES = 4 * LEVELS
 
 
-def claim_code(level: NDArray | int, evidence: NDArray | int) -> NDArray[np.uint8]:
+def claim_code(level: NDArray[Any] | int, evidence: NDArray[Any] | int) -> NDArray[np.uint8]:
     """Pack proficiency 1..4 and evidence 0..3 into one byte."""
     lv = np.clip(np.asarray(level), 1, LEVELS) - 1
-    return (np.asarray(evidence) * LEVELS + lv).astype(np.uint8)
+    code: NDArray[np.uint8] = (np.asarray(evidence) * LEVELS + lv).astype(np.uint8)
+    return code
 
 
 def municipality_code(value: str | None) -> int:
@@ -90,7 +92,7 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         municipalities: Sequence[str | None] | NDArray[np.int64] | None = None,
         languages: Sequence[Mapping[str, int]] | Mapping[str, NDArray[np.uint8]] | None = None,
         texts: Sequence[str] | None = None,
-        occupation_fit: tuple[NDArray, NDArray, NDArray] | None = None,
+        occupation_fit: tuple[NDArray[Any], NDArray[Any], NDArray[Any]] | None = None,
         text_vectors: sp.csr_matrix | None = None,
     ) -> PortfolioIndex:
         """Index from column arrays, as read from a ``portfolio_skills`` table.
@@ -138,13 +140,13 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         elif self.text is not None and texts is not None:
             self.text_model_ = clone(self.text).fit(texts)
             x = self.text_model_.transform(texts)
-        if x is not None:
-            self.text_ = Postings(self.text.n_features, np.float32)
+        if x is not None and self.text_model_ is not None:
+            self.text_ = Postings(self.text_model_.n_features, np.float32)
             owner = np.repeat(np.arange(n), np.diff(x.indptr))
             self.text_.load(owner, x.indices, x.data, n)
         return self
 
-    def presence(self, rows: NDArray, skills: NDArray, n: int) -> sp.csr_matrix:
+    def presence(self, rows: NDArray[Any], skills: NDArray[Any], n: int) -> sp.csr_matrix:
         """Return the presence matrix (rows x skills) the occupation model reads."""
         data = np.ones(len(rows), dtype=np.float32)
         x = sp.csr_matrix((data, (rows, skills)), shape=(n, self.space.n_skills))
@@ -236,7 +238,7 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
 
     def nbytes(self) -> int:
         """Return the memory held by the index arrays."""
-        arrays: list[NDArray] = [self.ids_, self.alive_, self.municipality_]
+        arrays: list[NDArray[Any]] = [self.ids_, self.alive_, self.municipality_]
         arrays += list(self.languages_.values())
         for p in self._families():
             arrays += [p.indptr, p.rows, p.vals, p.start, p.length, p.flat_keys, p.flat_vals]

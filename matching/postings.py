@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
 
-def _grown(arr: NDArray, size: int) -> NDArray:
+def _grown(arr: NDArray[Any], size: int) -> NDArray[Any]:
     """Return ``arr`` with room for ``size`` items, doubling so appends stay amortised O(1)."""
     if size <= len(arr):
         return arr
@@ -40,9 +42,9 @@ class Postings:
         self.flat_vals = np.zeros(0, dtype=self.dtype)
         self.flat_size = 0
         self.delta_rows: list[int] = []  # rows appended since the last compaction
-        self._delta: tuple[NDArray[np.int64], NDArray[np.int32], NDArray] | None = None
+        self._delta: tuple[NDArray[np.int64], NDArray[np.int32], NDArray[Any]] | None = None
 
-    def load(self, rows: NDArray, keys: NDArray, vals: NDArray, n_rows: int) -> None:
+    def load(self, rows: NDArray[Any], keys: NDArray[Any], vals: NDArray[Any], n_rows: int) -> None:
         """Replace the content with these postings, in bulk."""
         rows = np.asarray(rows, dtype=np.int32)
         keys = np.asarray(keys, dtype=np.int64)
@@ -63,7 +65,7 @@ class Postings:
         self.delta_rows = []
         self._delta = None
 
-    def append(self, row: int, keys: NDArray, vals: NDArray) -> None:
+    def append(self, row: int, keys: NDArray[Any], vals: NDArray[Any]) -> None:
         """Add one row's postings; ``row`` must be new (rows are append-only)."""
         n = len(keys)
         self.start = _grown(self.start, row + 1)
@@ -82,7 +84,7 @@ class Postings:
         """Return how many postings wait in the delta part."""
         return int(self.length[self.delta_rows].sum()) if self.delta_rows else 0
 
-    def _delta_part(self) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray]:
+    def _delta_part(self) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[Any]]:
         """Return the delta as (indptr, rows, vals), sorted by key, built once per change."""
         if self._delta is None:
             rows = np.asarray(self.delta_rows, dtype=np.int64)
@@ -94,7 +96,7 @@ class Postings:
 
     def gather(
         self, keys: NDArray[np.int64]
-    ) -> tuple[NDArray[np.int32], NDArray, NDArray[np.int64]]:
+    ) -> tuple[NDArray[np.int32], NDArray[Any], NDArray[np.int64]]:
         """Return (rows, vals, position in ``keys``) of every posting of these keys."""
         parts = [(self.indptr, self.rows, self.vals)]
         if self.delta_rows:
@@ -107,7 +109,7 @@ class Postings:
             out_which.append(np.repeat(np.arange(len(keys)), hi - lo))
         return np.concatenate(out_rows), np.concatenate(out_vals), np.concatenate(out_which)
 
-    def slices(self, keys: NDArray[np.int64]) -> list[tuple[int, NDArray[np.int32], NDArray]]:
+    def slices(self, keys: NDArray[np.int64]) -> list[tuple[int, NDArray[np.int32], NDArray[Any]]]:
         """Return (position in ``keys``, rows, vals) views, one per key and part, no copies."""
         parts = [(self.indptr, self.rows, self.vals)]
         if self.delta_rows:
@@ -121,7 +123,7 @@ class Postings:
 
     def of_rows(
         self, rows: NDArray[np.int64]
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray]:
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[Any]]:
         """Return (position in ``rows``, key, value) of every posting of these rows."""
         lo = self.start[rows]
         n = self.length[rows].astype(np.int64)

@@ -161,7 +161,9 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         sel, _, _ = top_k(dense[cand].astype(np.float64), ids, k)
         return ids[sel], dense[cand[sel]].astype(np.float64)
 
-    def _exact(self, need: Need, plan: Plan, rows: NDArray[np.int64]) -> tuple[NDArray, RowParts]:
+    def _exact(
+        self, need: Need, plan: Plan, rows: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float64], RowParts]:
         """Return exact float64 scores and their parts for a few rows."""
         parts = self._rows(need, plan, rows)
         return self._total(plan, parts), parts
@@ -170,16 +172,17 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         """Sum the explained contributions, so a score equals its explanation's sum."""
         scale = plan.points["skill"] / max(plan.weight.sum(), 1e-12)
         p = plan.points
-        return (
+        total: NDArray[np.float64] = (
             parts.credit @ (plan.weight * scale)
             + p["occupation"] * parts.occupation
             + p["languages"] * parts.languages
             + p["location"] * parts.location
             + p["text"] * parts.text
         )
+        return total
 
     def _floor(
-        self, need: Need, plan: Plan, dense: NDArray[np.float64], touched: NDArray[np.int32], k: int
+        self, need: Need, plan: Plan, dense: NDArray[np.float32], touched: NDArray[np.int32], k: int
     ) -> float:
         """Return a score that at least ``k`` live rows reach, from a sample of promising rows.
 
@@ -276,7 +279,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             o_row, o_key, prob = index.occupation_fit_.of_rows(rows)
             w = np.zeros(index.occupation_fit_.n_keys)
             w[plan.occ_keys] = plan.occ_weight / max(plan.points["occupation"], 1e-12)
-            occupation = np.bincount(o_row, w[o_key] * prob, minlength=len(rows))
+            occupation = np.bincount(o_row, w[o_key] * prob, minlength=len(rows)).astype(float)
         text = np.zeros(len(rows))
         if len(plan.text_keys):
             t_row, t_key, val = index.text_.of_rows(rows)

@@ -224,4 +224,5 @@ class SkillSpace(BaseEstimator):  # type: ignore[misc]
         same = self.family_index_.get(self.occupation_family_[occupation])
         if same is None:
             return np.zeros(0, dtype=np.int64)
-        return same[same != occupation]
+        others: NDArray[np.int64] = same[same != occupation]
+        return others
