@@ -24,6 +24,19 @@ class RowParts:
     languages: NDArray[np.float64]
     location: NDArray[np.float64]
 
+    def take(self, idx: NDArray[np.int64]) -> RowParts:
+        """Return the parts of these rows (positions into this one)."""
+        return RowParts(*(getattr(self, f)[idx] for f in self.__slots__))
+
+    def fill(self, mask: NDArray[np.bool_], other: RowParts) -> RowParts:
+        """Return these parts where ``mask`` is false, ``other``'s (in order) where true."""
+        out = []
+        for f in self.__slots__:
+            mine = getattr(self, f).copy()
+            mine[mask] = getattr(other, f)
+            out.append(mine)
+        return RowParts(*out)
+
 
 def credit_table(evidence_weights: tuple[float, ...], below_level: float) -> NDArray[np.float64]:
     """Return credit[min_level, code] = evidence weight x level fit (rows 0..4, row 0 unused)."""

@@ -16,6 +16,7 @@ from matching.plan import Plan, RowParts, credit_table, expand, neighbours
 from matching.records import Need
 from matching.topk import top_k
 
+_FLOOR_SAMPLE = 4  # sampled rows per wanted row when estimating the floor
 _SLACK = 1e-3  # score points; above the rounding of float32 upper bounds over ~100 terms
 
 
@@ -183,23 +184,46 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
 
     def _floor(
         self, need: Need, plan: Plan, dense: NDArray[np.float32], touched: NDArray[np.int32], k: int
-    ) -> float:
+    ) -> tuple[float, NDArray[np.int64], NDArray[np.float64], RowParts | None]:
         """Return a score that at least ``k`` live rows reach, from a sample of promising rows.
 
         Rows below ``floor - (language + location points)`` cannot reach the top k, so the
         search never looks at them: at a million portfolios most candidates go unscored.
+        Also returns the sampled rows (sorted), their exact scores and parts, for reuse.
         """
+        none = (0.0, np.zeros(0, dtype=np.int64), np.zeros(0), None)
         step = max(1, len(touched) // 4096)
         sample = touched[::step].astype(np.int64)
         sample = sample[self.index_.alive_[sample]]
-        m = min(len(sample), 4 * k)
+        m = min(len(sample), _FLOOR_SAMPLE * k)
         if m <= k:
-            return 0.0
+            return none
         best = np.unique(sample[np.argpartition(-dense[sample], m - 1)[:m]])
         if len(best) < k:
-            return 0.0  # a row listed once per posting crowds the sample; no pruning then
-        exact, _ = self._exact(need, plan, best)
-        return float(np.partition(exact, len(exact) - k)[len(exact) - k])
+            return none  # a row listed once per posting crowds the sample; no pruning then
+        exact, parts = self._exact(need, plan, best)
+        return float(np.partition(exact, len(exact) - k)[len(exact) - k]), best, exact, parts
+
+    def _exact_known(
+        self,
+        need: Need,
+        plan: Plan,
+        rows: NDArray[np.int64],
+        known: tuple[float, NDArray[np.int64], NDArray[np.float64], RowParts | None],
+    ) -> tuple[NDArray[np.float64], RowParts]:
+        """Return exact scores and parts of ``rows``, reusing those the floor already computed."""
+        _, known_rows, known_exact, known_parts = known
+        if known_parts is None:
+            return self._exact(need, plan, rows)
+        at = np.minimum(np.searchsorted(known_rows, rows), len(known_rows) - 1)
+        have = known_rows[at] == rows
+        exact, parts = known_exact[at], known_parts.take(at)
+        if have.all():
+            return exact, parts
+        new_exact, new_parts = self._exact(need, plan, rows[~have])
+        exact = exact.copy()
+        exact[~have] = new_exact
+        return exact, parts.fill(~have, new_parts)
 
     def _signals(
         self, need: Need, plan: Plan, rows: NDArray[np.int64]
@@ -227,7 +251,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         dense, touched = self.dense_scores(plan)
         if len(touched) == 0:
             return []
-        floor = self._floor(need, plan, dense, touched, k)
+        known = self._floor(need, plan, dense, touched, k)
+        floor = known[0]
         signals = plan.points["languages"] + plan.points["location"]
         cut = max(floor - signals - _SLACK, 0.0)
         cand = np.flatnonzero(dense > cut) if cut > 0 else np.flatnonzero(dense)
@@ -240,7 +265,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         m = max(self.oversample * k, k + 10)
         while True:
             sel, rest_score, _ = top_k(upper, ids, m)
-            exact, parts = self._exact(need, plan, cand[sel])
+            exact, parts = self._exact_known(need, plan, cand[sel], known)
             order = np.lexsort((ids[sel], -exact))[:k]
             # Bounds are float32 sums: only a clear margin proves nobody left out beats the k-th.
             if exact[order[-1]] > rest_score + _SLACK or len(sel) == len(cand):
