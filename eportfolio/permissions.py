@@ -29,12 +29,18 @@ class Permission(StrEnum):
     PORTFOLIO_VIEW = "portfolios:portfolio:view"
     PORTFOLIO_EDIT = "portfolios:portfolio:edit"
     BRISTYRKEN_EDIT = "taxonomy:bristyrken:edit"
+    NEED_MANAGE = "employers:need:manage"
+    CONTACT_ANSWER = "employers:contact:answer"
     CONSENT_MANAGE = "privacy:consent:manage"
     GUIDE_GRANT_MANAGE = "privacy:guides:manage"
     ACCESS_LOG_VIEW = "privacy:access_log:view"
     GUIDED_LEARNERS_VIEW = "privacy:guided_learners:view"
     DATA_EXPORT = "privacy:own_data:export"
     ACCOUNT_ERASE = "privacy:own_account:erase"
+    COUNCIL_MANAGE = "validation:council:manage"
+    CASE_CREATE = "validation:case:create"
+    CREDENTIAL_HOLD = "credentials:own:view"
+    CREDENTIAL_REVOKE = "credentials:credential:revoke"
 
 
 Policy = Callable[["User", Any], bool]
@@ -111,6 +117,12 @@ policy(Permission.PORTFOLIO_VIEW)(_owner_or_guide)
 policy(Permission.PORTFOLIO_EDIT)(_owner_or_guide)
 policy(Permission.TAXONOMY_VIEW)(lambda user, _obj: bool(user.roles))
 policy(Permission.BRISTYRKEN_EDIT)(_has("coordinator", "admin"))
+# A need belongs to an employer organisation; its active members manage it.
+policy(Permission.NEED_MANAGE)(
+    lambda user, need: user.has_role("employer")  # type: ignore[arg-type]
+    and (need is None or need.organisation_id in {o.id for o in user.organisations()})
+)
+policy(Permission.CONTACT_ANSWER)(_has("learner"))
 # Privacy: a learner's own decisions; nobody decides them on the learner's behalf, guides neither.
 policy(Permission.CONSENT_MANAGE)(_has("learner"))
 policy(Permission.GUIDE_GRANT_MANAGE)(_has("learner"))
@@ -119,6 +131,11 @@ policy(Permission.GUIDED_LEARNERS_VIEW)(_has("guide"))
 # Everyone with an account has data here: anyone may take it with them or delete the account.
 policy(Permission.DATA_EXPORT)(lambda user, obj: obj is None or obj.id == user.id)
 policy(Permission.ACCOUNT_ERASE)(lambda user, obj: obj is None or obj.id == user.id)
+# Validation: case-level parts (assessor of the case, chair, learner) are decided in services.
+policy(Permission.COUNCIL_MANAGE)(_has("coordinator", "admin"))
+policy(Permission.CASE_CREATE)(_has("learner"))
+policy(Permission.CREDENTIAL_HOLD)(_has("learner"))
+policy(Permission.CREDENTIAL_REVOKE)(_has("chair"))
 
 
 @dataclass(frozen=True)

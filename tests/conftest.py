@@ -126,6 +126,9 @@ def db_session(app: Flask) -> Iterator[Session]:
     from eportfolio.extensions import limiter
 
     limiter.reset()
+    from eportfolio.matching_index.engine import reset as reset_matching
+
+    reset_matching()  # each test's data is rolled back: a cached index would be stale
     try:
         yield session
     finally:

@@ -111,12 +111,61 @@ def load_seed_taxonomy(session: Session) -> None:
     )
 
 
+DEMO_SKILLS = (
+    "mig-mag-svetsning",
+    "tig-svetsning",
+    "ritningslasning",
+    "svetscertifikat",
+    "heta-arbeten",
+    "kora-truck",
+    "b-korkort",
+)
+
+
+def load_demo_portfolios(session: Session) -> None:
+    """Two welders who let employers find them: Amira's skills validated, Johan's self-declared."""
+    from eportfolio.portfolios.models import EvidenceStatus, SkillClaim
+    from eportfolio.portfolios.services import portfolio_for
+    from eportfolio.privacy.services import give_matching_consent, matching_visible
+    from eportfolio.taxonomy_store.models import Concept
+
+    people = (
+        ("larande@demo.meritportfolj.se", EvidenceStatus.VALIDATED, 3, "1273"),
+        ("larande2@demo.meritportfolj.se", EvidenceStatus.SELF_DECLARED, 3, "1293"),
+    )
+    for email, status, level, kommun in people:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            continue
+        portfolio = portfolio_for(session, user)
+        if portfolio.claims:
+            continue  # loaded before: leave what the person has changed since
+        portfolio.headline = "Svetsare"
+        portfolio.municipality_code = kommun
+        for slug in DEMO_SKILLS:
+            concept = session.scalar(select(Concept).where(Concept.uri == f"seed:skill:{slug}"))
+            if concept is not None:
+                portfolio.claims.append(
+                    SkillClaim(
+                        text_as_typed=concept.label("sv"),
+                        concept_id=concept.id,
+                        level=level,
+                        status=status,
+                        verified_level=level if status is EvidenceStatus.VALIDATED else None,
+                    )
+                )
+        session.flush()
+        if not matching_visible(session, user.id):
+            give_matching_consent(session, user)
+
+
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the seed taxonomy, demo organisations and accounts; a second run changes nothing."""
     with db.standalone() as session:
         load_seed_taxonomy(session)
         created = load_demo(session)
+        load_demo_portfolios(session)
     click.echo(
         f"demo data loaded ({created} accounts created); password for all demo "
         f"accounts: {DEMO_PASSWORD}"

@@ -61,6 +61,12 @@ class World:
     education_id: int = 0
     language_id: int = 0
     claim_id: int = 0
+    need_id: int = 0
+    pseudonym: str = ""
+    contact_id: int = 0
+    evidence_id: int = 0
+    grant_id: int = 0
+    employer_org_id: int = 0
 
 
 Url = str | Callable[[World], str]
@@ -273,6 +279,106 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/api/v1/me/portfolio/claims/{w.claim_id}",
         owned(204, 401),
     ),
+    # Evidence and privacy (guides with and without access: tests/web/test_privacy_web.py).
+    ("evidence.index", "GET"): ("/portfolio/evidence", learners(200)),
+    ("evidence.upload", "POST"): ("/portfolio/evidence/files", learners(422)),
+    ("evidence.add_link", "POST"): ("/portfolio/evidence/links", learners(422)),
+    ("evidence.download", "GET"): (
+        lambda w: f"/portfolio/evidence/{w.evidence_id}/file",
+        owned(200),
+    ),
+    ("evidence.delete", "POST"): (
+        lambda w: f"/portfolio/evidence/{w.evidence_id}/delete",
+        owned(302),
+    ),
+    ("evidence.attach", "POST"): (
+        lambda w: f"/portfolio/evidence/{w.evidence_id}/claims",
+        owned(422),
+    ),
+    ("evidence.detach", "POST"): (
+        lambda w: f"/portfolio/evidence/{w.evidence_id}/claims/{w.claim_id}/remove",
+        owned(302),
+    ),
+    ("privacy.consents", "GET"): ("/privacy/consents", learners(200)),
+    ("privacy.matching_consent", "POST"): ("/privacy/consents/matching", learners(422)),
+    ("privacy.withdraw_identity", "POST"): (
+        lambda w: f"/privacy/consents/identity/{w.employer_org_id}/withdraw",
+        {**learners(409), "learner": 302},  # another learner has no such consent to withdraw
+    ),
+    ("privacy.guides", "GET"): ("/privacy/guides", learners(200)),
+    ("privacy.guides", "POST"): ("/privacy/guides", learners(422)),
+    ("privacy.revoke_guide", "POST"): (
+        lambda w: f"/privacy/guides/{w.grant_id}/revoke",
+        owned(302),
+    ),
+    ("privacy.guided_learners", "GET"): ("/guide/learners", only((), 200)),
+    ("privacy.access_log", "GET"): ("/privacy/access-log", learners(200)),
+    ("privacy.export_page", "GET"): ("/privacy/export", logged_in(200)),
+    ("privacy.download_export", "POST"): ("/privacy/export", logged_in(200)),
+    ("privacy.erase", "GET"): ("/privacy/delete-account", logged_in(200)),
+    ("privacy.erase", "POST"): ("/privacy/delete-account", logged_in(422)),
+    ("api_evidence.EvidenceList", "GET"): ("/api/v1/me/portfolio/evidence", learners(200, 401)),
+    ("api_evidence.EvidenceList", "POST"): ("/api/v1/me/portfolio/evidence", learners(422, 401)),
+    ("api_evidence.EvidenceLinks", "POST"): (
+        "/api/v1/me/portfolio/evidence/links",
+        learners(422, 401),
+    ),
+    ("api_evidence.EvidenceItem", "GET"): (
+        lambda w: f"/api/v1/me/portfolio/evidence/{w.evidence_id}",
+        owned(200, 401),
+    ),
+    ("api_evidence.EvidenceItem", "DELETE"): (
+        lambda w: f"/api/v1/me/portfolio/evidence/{w.evidence_id}",
+        owned(204, 401),
+    ),
+    ("api_evidence.EvidenceFile", "GET"): (
+        lambda w: f"/api/v1/me/portfolio/evidence/{w.evidence_id}/file",
+        owned(200, 401),
+    ),
+    ("api_evidence.EvidenceClaims", "POST"): (
+        lambda w: f"/api/v1/me/portfolio/evidence/{w.evidence_id}/claims",
+        learners(422, 401),  # the body is checked before the evidence is looked up
+    ),
+    ("api_evidence.EvidenceClaimItem", "DELETE"): (
+        lambda w: f"/api/v1/me/portfolio/evidence/{w.evidence_id}/claims/{w.claim_id}",
+        owned(204, 401),
+    ),
+    ("api_privacy.Consents", "GET"): ("/api/v1/me/consents", learners(200, 401)),
+    ("api_privacy.Consents", "POST"): ("/api/v1/me/consents", learners(422, 401)),
+    ("api_privacy.Guides", "GET"): ("/api/v1/me/guides", learners(200, 401)),
+    ("api_privacy.Guides", "POST"): ("/api/v1/me/guides", learners(422, 401)),
+    ("api_privacy.GuideItem", "DELETE"): (
+        lambda w: f"/api/v1/me/guides/{w.grant_id}",
+        owned(204, 401),
+    ),
+    ("api_privacy.AccessLog", "GET"): ("/api/v1/me/access-log", learners(200, 401)),
+    ("api_privacy.Export", "GET"): ("/api/v1/me/export", logged_in(200, anonymous=401)),
+    ("employers.needs", "GET"): ("/needs", only(("employer",), 200)),
+    ("employers.new_need", "GET"): ("/needs/new", only(("employer",), 200)),
+    ("employers.new_need", "POST"): ("/needs/new", only(("employer",), 422)),
+    ("employers.edit_need", "GET"): (
+        lambda w: f"/needs/{w.need_id}/edit",
+        only(("employer",), 200),
+    ),
+    ("employers.edit_need", "POST"): (
+        lambda w: f"/needs/{w.need_id}/edit",
+        only(("employer",), 422),
+    ),
+    ("employers.need", "GET"): (lambda w: f"/needs/{w.need_id}", only(("employer",), 200)),
+    ("employers.candidate", "GET"): (
+        lambda w: f"/needs/{w.need_id}/candidates/{w.pseudonym}",
+        only(("employer",), 200),
+    ),
+    ("employers.shortlist", "POST"): (
+        lambda w: f"/needs/{w.need_id}/candidates/{w.pseudonym}/shortlist",
+        only(("employer",), 302),
+    ),
+    ("employers.contact", "POST"): (
+        lambda w: f"/needs/{w.need_id}/candidates/{w.pseudonym}/contact",
+        only(("employer",), 409),
+    ),  # the world already holds this employer's request
+    ("employers.contacts", "GET"): ("/contacts", learners(200)),
+    ("employers.answer", "POST"): (lambda w: f"/contacts/{w.contact_id}", owned(302)),
 }
 
 
@@ -312,7 +418,7 @@ def test_a_route_without_a_rule_is_denied(app: Flask, client: FlaskClient) -> No
 
 @pytest.fixture
 def world(
-    create_user: Callable[..., Any], create_org: Callable[..., Any], db_session: Any
+    app: Flask, create_user: Callable[..., Any], create_org: Callable[..., Any], db_session: Any
 ) -> tuple[World, dict[str, Any]]:
     from eportfolio.accounts import services
 
@@ -347,6 +453,9 @@ def world(
     db_session.add(assessment)
     db_session.flush()
     items = _portfolio_items(db_session, users["learner"], concept_id)
+    items |= _employer_items(db_session, users, concept_id)
+    with app.test_request_context():
+        items.update(_privacy_items(db_session, users, create_user))
     return World(
         **items,
         token_id=token.id,
@@ -354,6 +463,27 @@ def world(
         concept_id=concept_id,
         assessment_id=assessment.id,
     ), users
+
+
+def _privacy_items(session: Any, users: dict[str, Any], create_user: Any) -> dict[str, int]:
+    """A file, a guide grant and an identity consent of the learner's."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from eportfolio.evidence import services as evidence
+    from eportfolio.portfolios.services import portfolio_for
+    from eportfolio.privacy import services as privacy
+    from tests.evidence_samples import pdf
+
+    learner = users["learner"]
+    portfolio = portfolio_for(session, learner)
+    ev = evidence.add_file(session, learner, portfolio, FileStorage(io.BytesIO(pdf()), "a.pdf"))
+    guide = create_user("guide")
+    grant = privacy.grant_guide(session, learner, guide.id, guide.organisations()[0].id)
+    employer_org = users["employer"].organisations()[0]
+    privacy.grant_identity(session, learner, employer_org)
+    return {"evidence_id": ev.id, "grant_id": grant.id, "employer_org_id": employer_org.id}
 
 
 def _portfolio_items(session: Any, learner: Any, skill_id: int) -> dict[str, int]:
@@ -388,6 +518,28 @@ def _portfolio_items(session: Any, learner: Any, skill_id: int) -> dict[str, int
         "language_id": language.id,
         "claim_id": claim.id,
     }
+
+
+def _employer_items(session: Any, users: dict[str, Any], skill_id: int) -> dict[str, Any]:
+    from eportfolio.employers.models import ContactRequest, Need, NeedSkill
+    from eportfolio.portfolios.services import portfolio_for
+    from eportfolio.privacy.services import give_matching_consent
+
+    learner = users["learner"]
+    portfolio = portfolio_for(session, learner)
+    give_matching_consent(session, learner)
+    employer = users["employer"]
+    need = Need(
+        organisation_id=employer.organisations()[0].id,
+        title="Svetsare",
+        skills=[NeedSkill(concept_id=skill_id, text="svetsning", must=True)],
+    )
+    session.add(need)
+    session.flush()
+    contact = ContactRequest(need_id=need.id, portfolio_id=portfolio.id, state="pending")
+    session.add(contact)
+    session.flush()
+    return {"need_id": need.id, "pseudonym": portfolio.pseudonym, "contact_id": contact.id}
 
 
 @pytest.mark.parametrize("identity", IDENTITIES)

@@ -1,0 +1,98 @@
+"""A competence need, as typed in the form or sent to the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+
+from eportfolio.portfolios.models import CEFR
+from eportfolio.schemas import N_, BaseSchema
+
+MAX_SKILLS = 20
+
+
+class NeedSkillSchema(BaseSchema):
+    text = fields.String(
+        required=True, validate=validate.Length(1, 200, error=N_("Write 1 to 200 characters."))
+    )
+    concept_id = fields.Integer(load_default=None, allow_none=True)
+    must = fields.Boolean(load_default=True)
+    min_level = fields.Integer(
+        load_default=1, validate=validate.Range(1, 4, error=N_("Choose a level from 1 to 4."))
+    )
+
+
+class NeedLanguageSchema(BaseSchema):
+    language = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z]{2,3}$", error=N_("Choose a language from the list.")),
+    )
+    min_cefr = fields.String(
+        required=True, validate=validate.OneOf(CEFR, error=N_("Choose a level from A1 to C2."))
+    )
+
+
+class NeedSchema(BaseSchema):
+    title = fields.String(
+        required=True, validate=validate.Length(1, 200, error=N_("Write 1 to 200 characters."))
+    )
+    occupation = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "Occupation in words; resolved to a taxonomy concept"},
+    )
+    municipality_code = fields.String(load_default=None, allow_none=True)
+    start_date = fields.Date(
+        load_default=None,
+        allow_none=True,
+        error_messages={"invalid": N_("Write the date as YYYY-MM-DD.")},
+    )
+    text = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=20_000, error=N_("Paste 1 to 20,000 characters.")),
+    )
+    skills = fields.List(fields.Nested(NeedSkillSchema), load_default=list)
+    languages = fields.List(fields.Nested(NeedLanguageSchema), load_default=list)
+
+    @pre_load
+    def _from_form(self, data: Any, **_: Any) -> Any:
+        """Turn the form's numbered rows (skill_1, level_1, must_1 ...) into lists."""
+        if not isinstance(data, dict) or "skills" in data:
+            return data
+        out = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items()}
+        skills, languages = [], []
+        for n in range(1, MAX_SKILLS + 1):
+            text = (data.get(f"skill_{n}") or "").strip()
+            if text:
+                skills.append(
+                    {
+                        "text": text,
+                        "must": data.get(f"kind_{n}", "must") == "must",
+                        "min_level": data.get(f"level_{n}") or 1,
+                        "concept_id": data.get(f"concept_{n}") or None,
+                    }
+                )
+        for n in range(1, 4):
+            lang = (data.get(f"language_{n}") or "").strip()
+            if lang:
+                languages.append({"language": lang, "min_cefr": data.get(f"cefr_{n}") or "B1"})
+        out["skills"], out["languages"] = skills, languages
+        return out
+
+    @validates_schema
+    def _enough(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("skills"):
+            raise ValidationError({"skills": [N_("Add at least one skill you need.")]})
+        if len(data["skills"]) > MAX_SKILLS:
+            raise ValidationError({"skills": [N_("Ask for at most 20 skills.")]})
+
+
+class ContactSchema(BaseSchema):
+    message = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=2000, error=N_("Write at most 2,000 characters.")),
+    )

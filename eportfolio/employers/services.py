@@ -1,0 +1,295 @@
+"""Needs, candidate search with explanations, shortlists and contact requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.accounts.models import Municipality, User
+from eportfolio.audit import services as audit
+from eportfolio.db import utcnow
+from eportfolio.employers.models import (
+    ContactRequest,
+    Need,
+    NeedLanguage,
+    NeedSkill,
+    ShortlistEntry,
+)
+from eportfolio.errors import Conflict, NotFound, ValidationFailed
+from eportfolio.matching_index.engine import CEFR_RANK, engine
+from eportfolio.permissions import Permission, can, require
+from eportfolio.portfolios.models import Portfolio
+from eportfolio.portfolios.services import resolve_concept
+from eportfolio.privacy import services as privacy
+from eportfolio.taxonomy_store import search as taxonomy_search
+from eportfolio.taxonomy_store.models import Concept
+from matching import Explanation
+from matching import Need as MatchNeed
+from matching import NeedSkill as MatchNeedSkill
+
+PAGE = 20
+MAX_PAGES = 5  # employers see at most 100 candidates per need: no trawling the population
+
+
+def need_for(session: Session, user: User, need_id: int) -> Need:
+    """Return a need of the user's organisation; others' needs are 'not found'."""
+    need = session.get(Need, need_id)
+    if need is None or not can(user, Permission.NEED_MANAGE, need):
+        raise NotFound(_l("No such need."))
+    return need
+
+
+def save_need(
+    session: Session, user: User, data: dict[str, Any], need_id: int | None = None
+) -> Need:
+    """Create or change a need; every skill text is resolved to a taxonomy skill."""
+    require(user, Permission.NEED_MANAGE)
+    orgs = user.organisations()
+    need = (
+        need_for(session, user, need_id)
+        if need_id
+        else Need(organisation_id=orgs[0].id, created_by_id=user.id)
+    )
+    if (
+        data.get("municipality_code")
+        and session.get(Municipality, data["municipality_code"]) is None
+    ):
+        raise ValidationFailed({"municipality_code": [_l("Choose a kommun from the list.")]})
+    occupation = (
+        resolve_concept(session, data["occupation"], "occupation")
+        if data.get("occupation")
+        else None
+    )
+    if data.get("occupation") and occupation is None:
+        raise ValidationFailed(
+            {
+                "occupation": [
+                    _l(
+                        "We could not find the occupation “%(text)s”. Try another word.",
+                        text=data["occupation"],
+                    )
+                ]
+            }
+        )
+    skills: dict[int, NeedSkill] = {}
+    for n, item in enumerate(data["skills"], start=1):
+        concept = resolve_concept(session, item["text"], "skill", item.get("concept_id"))
+        if concept is None:
+            raise ValidationFailed(
+                {
+                    f"skill_{n}": [
+                        _l(
+                            "We could not find the skill “%(text)s”. Try other words.",
+                            text=item["text"],
+                        )
+                    ]
+                }
+            )
+        skills.setdefault(
+            concept.id,
+            NeedSkill(
+                concept_id=concept.id,
+                text=item["text"],
+                must=item["must"],
+                min_level=item["min_level"],
+            ),
+        )
+    need.title, need.text = data["title"], data.get("text")
+    need.occupation_concept_id = occupation.id if occupation else None
+    need.municipality_code, need.start_date = data.get("municipality_code"), data.get("start_date")
+    need.skills = list(skills.values())
+    need.languages = [NeedLanguage(**lang) for lang in data.get("languages", [])]
+    session.add(need)
+    session.flush()
+    audit.record(session, "need.saved", actor_id=user.id, subject_type="need", subject_id=need.id)
+    return need
+
+
+def needs_of(session: Session, user: User) -> list[Need]:
+    orgs = [o.id for o in user.organisations()]
+    return list(
+        session.scalars(
+            select(Need)
+            .where(Need.organisation_id.in_(orgs))
+            .order_by(Need.created_at.desc(), Need.id.desc())
+        )
+    )
+
+
+def skills_from_ad(session: Session, text: str) -> list[tuple[Concept, str]]:
+    """Suggest need skills from a pasted job ad: (skill, the words that named it)."""
+    return [
+        (f.concept, text[f.mention.start : f.mention.end])
+        for f in taxonomy_search.find_mentions(session, text)
+    ]
+
+
+def to_record(need: Need) -> MatchNeed:
+    """The engine's view of a need: skills, occupation, languages, place and words."""
+    return MatchNeed(
+        [MatchNeedSkill(s.concept.uri, s.min_level, s.must) for s in need.skills],
+        occupation=need.occupation.uri if need.occupation else None,
+        languages={lang.language: CEFR_RANK[lang.min_cefr] for lang in need.languages},
+        municipality=need.municipality_code,
+        text=" ".join(x for x in (need.title, need.text or "") if x),
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    portfolio: Portfolio
+    score: float
+    explanation: Explanation
+
+
+def candidates(session: Session, user: User, need: Need, page: int = 1) -> list[Candidate]:
+    """Rank consenting portfolios for the need; every card viewed is logged for the learner."""
+    page = min(max(page, 1), MAX_PAGES)
+    eng = engine(session)
+    matches = eng.matcher.search(to_record(need), k=PAGE * page)[PAGE * (page - 1) :]
+    portfolios = {
+        p.id: p
+        for p in session.scalars(
+            select(Portfolio).where(Portfolio.id.in_([m.portfolio_id for m in matches]))
+        )
+    }
+    out = []
+    for m in matches:
+        portfolio = portfolios.get(m.portfolio_id)
+        if portfolio is None or m.explanation is None:
+            continue
+        privacy.log_access(session, portfolio.user_id, user, "candidate_card")
+        out.append(Candidate(portfolio, m.score, m.explanation))
+    return out
+
+
+def candidate(session: Session, user: User, need: Need, pseudonym: str) -> Candidate:
+    """Explain one candidate's score for a need (only a consenting, searchable portfolio)."""
+    portfolio = session.scalar(select(Portfolio).where(Portfolio.pseudonym == pseudonym))
+    eng = engine(session)
+    if portfolio is None or portfolio.id not in eng.index:
+        raise NotFound(_l("This candidate is not available."))
+    (explanation,) = eng.matcher.explain(to_record(need), [portfolio.id])
+    privacy.log_access(session, portfolio.user_id, user, "candidate_explanation")
+    audit.record(
+        session,
+        "candidate.viewed",
+        actor_id=user.id,
+        subject_type="portfolio",
+        subject_id=portfolio.id,
+        data={"need_id": need.id},
+    )
+    return Candidate(portfolio, explanation.score, explanation)
+
+
+def shortlist(session: Session, need: Need) -> list[ShortlistEntry]:
+    return list(
+        session.scalars(
+            select(ShortlistEntry)
+            .where(ShortlistEntry.need_id == need.id)
+            .order_by(ShortlistEntry.added_at)
+        )
+    )
+
+
+def toggle_shortlist(session: Session, user: User, need: Need, pseudonym: str) -> bool:
+    """Add the candidate to the need's shortlist, or take them off; returns True if added."""
+    found = candidate(session, user, need, pseudonym).portfolio
+    entry = session.scalar(
+        select(ShortlistEntry).where(
+            ShortlistEntry.need_id == need.id, ShortlistEntry.portfolio_id == found.id
+        )
+    )
+    if entry is not None:
+        session.delete(entry)
+        return False
+    session.add(ShortlistEntry(need_id=need.id, portfolio_id=found.id))
+    session.flush()
+    return True
+
+
+def request_contact(
+    session: Session, user: User, need: Need, pseudonym: str, message: str | None
+) -> ContactRequest:
+    """Ask a candidate for contact; they decide whether the employer learns who they are."""
+    found = candidate(session, user, need, pseudonym).portfolio
+    if session.scalar(
+        select(ContactRequest).where(
+            ContactRequest.need_id == need.id, ContactRequest.portfolio_id == found.id
+        )
+    ):
+        raise Conflict(_l("You have already asked this candidate."))
+    request = ContactRequest(
+        need_id=need.id,
+        portfolio_id=found.id,
+        requested_by_id=user.id,
+        message=message,
+        state="pending",
+    )
+    session.add(request)
+    session.flush()
+    audit.record(
+        session,
+        "contact.requested",
+        actor_id=user.id,
+        subject_type="contact_request",
+        subject_id=request.id,
+    )
+    return request
+
+
+def requests_for_learner(session: Session, learner: User) -> list[ContactRequest]:
+    return list(
+        session.scalars(
+            select(ContactRequest)
+            .join(Portfolio)
+            .where(Portfolio.user_id == learner.id)
+            .order_by(ContactRequest.created_at.desc(), ContactRequest.id.desc())
+        )
+    )
+
+
+def answer_request(
+    session: Session, learner: User, request_id: int, accept: bool
+) -> ContactRequest:
+    """The learner accepts (identity shared with that employer) or declines."""
+    request = session.get(ContactRequest, request_id)
+    if request is None or request.portfolio.user_id != learner.id:
+        raise NotFound(_l("No such contact request."))
+    if request.state != "pending":
+        raise Conflict(_l("You have already answered this request."))
+    request.state, request.decided_at = ("accepted" if accept else "declined"), utcnow()
+    if accept:
+        privacy.grant_identity(session, learner, request.need.organisation_id)
+    audit.record(
+        session,
+        f"contact.{request.state}",
+        actor_id=learner.id,
+        subject_type="contact_request",
+        subject_id=request.id,
+    )
+    return request
+
+
+def revealed_identity(session: Session, request: ContactRequest) -> User | None:
+    """Return the learner behind an accepted request while their consent stands, else None."""
+    if request.state != "accepted":
+        return None
+    learner_id = request.portfolio.user_id
+    if not privacy.identity_shared(session, learner_id, request.need.organisation_id):
+        return None
+    return session.get(User, learner_id)
+
+
+def requests_for_need(session: Session, need: Need) -> list[ContactRequest]:
+    return list(
+        session.scalars(
+            select(ContactRequest)
+            .where(ContactRequest.need_id == need.id)
+            .order_by(ContactRequest.created_at)
+        )
+    )

@@ -1,0 +1,209 @@
+"""Employer pages (needs, candidates, explanations, shortlist, contact) and the learner's side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from eportfolio.accounts.models import Municipality
+from eportfolio.db import db
+from eportfolio.employers import services
+from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema
+from eportfolio.errors import DomainError
+from eportfolio.extensions import limiter
+from eportfolio.permissions import Permission, access, requires
+from eportfolio.portfolios.languages import language_options
+from eportfolio.portfolios.models import CEFR
+from eportfolio.schemas import load
+
+bp = Blueprint("employers", __name__)
+NEEDS = requires(Permission.NEED_MANAGE)
+Page = str | tuple[str, int] | Response
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+@bp.get("/needs")
+@access(NEEDS)
+def needs() -> str:
+    return render_template(
+        "employers/needs.html", needs=services.needs_of(db.session, current_user)
+    )
+
+
+def _need_form(need_id: int | None) -> Page:
+    need = services.need_for(db.session, current_user, need_id) if need_id else None
+    form: dict[str, Any] = _form_of(need) if need else {}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        if request.form.get("action") == "suggest":
+            form = {**form, **_suggested_rows(form)}
+        else:
+            try:
+                saved = services.save_need(
+                    db.session, current_user, load(NeedSchema(), form), need_id
+                )
+            except DomainError as exc:
+                errors = exc.errors
+            else:
+                return redirect(url_for("employers.need", need_id=saved.id))  # type: ignore[return-value]
+    municipalities = list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+    return render_template(
+        "employers/need_form.html",
+        form=form,
+        errors=errors,
+        need=need,
+        rows=MAX_SKILLS,
+        municipalities=municipalities,
+        cefr=CEFR,
+        languages=language_options(_lang()),
+    ), 422 if errors else 200
+
+
+def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
+    """Fill empty skill rows with the skills found in the pasted ad (nothing is saved)."""
+    found = services.skills_from_ad(db.session, form.get("text") or "")
+    taken = {form.get(f"skill_{n}", "").strip().casefold() for n in range(1, MAX_SKILLS + 1)}
+    free = [n for n in range(1, MAX_SKILLS + 1) if not form.get(f"skill_{n}", "").strip()]
+    rows: dict[str, Any] = {}
+    for (concept, _words), n in zip(
+        [f for f in found if f[0].label(_lang()).casefold() not in taken], free, strict=False
+    ):
+        rows[f"skill_{n}"] = concept.label(_lang())
+        rows[f"concept_{n}"] = str(concept.id)
+        rows[f"kind_{n}"], rows[f"level_{n}"] = "must", "2"
+    if not found:
+        flash(_("No skills were recognised in the text."), "info")
+    return rows
+
+
+def _form_of(need: Any) -> dict[str, Any]:
+    form = {
+        "title": need.title,
+        "text": need.text or "",
+        "municipality_code": need.municipality_code or "",
+        "start_date": need.start_date.isoformat() if need.start_date else "",
+        "occupation": need.occupation.label(_lang()) if need.occupation else "",
+    }
+    for n, skill in enumerate(need.skills, start=1):
+        form |= {
+            f"skill_{n}": skill.text,
+            f"concept_{n}": str(skill.concept_id),
+            f"kind_{n}": "must" if skill.must else "nice",
+            f"level_{n}": str(skill.min_level),
+        }
+    for n, lang in enumerate(need.languages, start=1):
+        form |= {f"language_{n}": lang.language, f"cefr_{n}": lang.min_cefr}
+    return form
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@access(NEEDS)
+def new_need() -> Page:
+    """Describe a need, or paste a job ad and accept the suggested skills."""
+    return _need_form(None)
+
+
+@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@access(NEEDS)
+def edit_need(need_id: int) -> Page:
+    return _need_form(need_id)
+
+
+@bp.get("/needs/<int:need_id>")
+@access(NEEDS)
+@limiter.limit("120 per minute", key_func=lambda: f"search:{current_user.get_id()}")
+def need(need_id: int) -> str:
+    """Rank pseudonymous candidates for the need, 20 to a page, at most 5 pages."""
+    item = services.need_for(db.session, current_user, need_id)
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() else 1
+    found = services.candidates(db.session, current_user, item, number)
+    return render_template(
+        "employers/candidates.html",
+        need=item,
+        candidates=found,
+        page=min(max(number, 1), services.MAX_PAGES),
+        max_pages=services.MAX_PAGES,
+        lang=_lang(),
+        shortlisted={e.portfolio_id for e in services.shortlist(db.session, item)},
+    )
+
+
+@bp.get("/needs/<int:need_id>/candidates/<pseudonym>")
+@access(NEEDS)
+def candidate(need_id: int, pseudonym: str) -> str:
+    """Explain one candidate's score, term by term."""
+    item = services.need_for(db.session, current_user, need_id)
+    found = services.candidate(db.session, current_user, item, pseudonym)
+    contacted = next(
+        (
+            r
+            for r in services.requests_for_need(db.session, item)
+            if r.portfolio_id == found.portfolio.id
+        ),
+        None,
+    )
+    return render_template(
+        "employers/candidate.html",
+        need=item,
+        candidate=found,
+        lang=_lang(),
+        request_=contacted,
+        errors={},
+        form={},
+        identity=services.revealed_identity(db.session, contacted) if contacted else None,
+    )
+
+
+@bp.post("/needs/<int:need_id>/candidates/<pseudonym>/shortlist")
+@access(NEEDS)
+def shortlist(need_id: int, pseudonym: str) -> Response:
+    item = services.need_for(db.session, current_user, need_id)
+    added = services.toggle_shortlist(db.session, current_user, item, pseudonym)
+    flash(_("Added to the shortlist.") if added else _("Taken off the shortlist."), "success")
+    return redirect(url_for("employers.candidate", need_id=need_id, pseudonym=pseudonym))  # type: ignore[return-value]
+
+
+@bp.post("/needs/<int:need_id>/candidates/<pseudonym>/contact")
+@access(NEEDS)
+def contact(need_id: int, pseudonym: str) -> Page:
+    item = services.need_for(db.session, current_user, need_id)
+    data = load(ContactSchema(), request.form.to_dict())
+    services.request_contact(db.session, current_user, item, pseudonym, data.get("message"))
+    flash(
+        _("Your request has been sent. The candidate decides whether to share their name."),
+        "success",
+    )
+    return redirect(url_for("employers.candidate", need_id=need_id, pseudonym=pseudonym))
+
+
+@bp.get("/contacts")
+@access(requires(Permission.CONTACT_ANSWER))
+def contacts() -> str:
+    """The learner's contact requests from employers."""
+    return render_template(
+        "employers/contacts.html", requests=services.requests_for_learner(db.session, current_user)
+    )
+
+
+@bp.post("/contacts/<int:request_id>")
+@access(requires(Permission.CONTACT_ANSWER))
+def answer(request_id: int) -> Response:
+    accept = request.form.get("answer") == "accept"
+    services.answer_request(db.session, current_user, request_id, accept)
+    flash(
+        _("The employer can now see your name and e-mail address.")
+        if accept
+        else _("You said no. The employer does not learn who you are."),
+        "success",
+    )
+    return redirect(url_for("employers.contacts"))  # type: ignore[return-value]

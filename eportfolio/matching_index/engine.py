@@ -1,0 +1,227 @@
+"""The matching engine as the app runs it: built from the database, kept in step with it.
+
+Each worker builds its engine at first use (the index is a cache, the database the truth):
+the skill space from the stored taxonomy, the portfolio index from consenting portfolios.
+Before every search it applies the change log written by ``tracking`` since its last look, so
+edits, validation results and withdrawn consent show in the next search.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eportfolio.matching_index import tracking  # noqa: F401 - registers the change hooks
+from eportfolio.matching_index.models import MatchingChange
+from eportfolio.portfolios.models import EvidenceStatus, LanguageSkill, Portfolio
+from eportfolio.privacy.models import ConsentKind, ConsentRecord
+from eportfolio.taxonomy_store.models import Concept, ConceptLabel, ConceptRelation
+from matching import (
+    Matcher,
+    OccupationModel,
+    PortfolioIndex,
+    Recommender,
+    SkillSpace,
+    TextVectoriser,
+)
+from matching import Portfolio as MatchPortfolio
+from matching import SkillClaim as MatchClaim
+from matching.records import Evidence
+from taxonomy import Concept as TaxConcept
+from taxonomy import ConceptKind, Relation, RelationKind, Taxonomy
+
+EVIDENCE = {
+    EvidenceStatus.SELF_DECLARED: Evidence.SELF,
+    EvidenceStatus.DOCUMENTED: Evidence.DOCUMENTED,
+    EvidenceStatus.VALIDATED: Evidence.VALIDATED,
+    EvidenceStatus.CERTIFIED: Evidence.CERTIFIED,
+}
+CEFR_RANK = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6}
+
+
+@dataclass
+class Engine:
+    signature: tuple[Any, ...]
+    space: SkillSpace
+    index: PortfolioIndex
+    matcher: Matcher
+    recommender: Recommender
+    applied: int  # highest MatchingChange id applied
+    portfolio_of: dict[int, int]  # user id -> indexed portfolio id (erased users have no row)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_engines: dict[str, Engine] = {}
+_build_lock = threading.Lock()
+
+
+def taxonomy_from_db(session: Session) -> Taxonomy:
+    """Rebuild the plain taxonomy the engine needs from the stored concepts (ids are URIs)."""
+    tax = Taxonomy()
+    uris: dict[int, str] = {}
+    kinds = [
+        k.value
+        for k in (
+            ConceptKind.SKILL,
+            ConceptKind.SKILL_GROUP,
+            ConceptKind.OCCUPATION,
+            ConceptKind.OCCUPATION_GROUP,
+        )
+    ]
+    for cid, uri, kind, code in session.execute(
+        select(Concept.id, Concept.uri, Concept.kind, Concept.code).where(
+            Concept.kind.in_(kinds), Concept.status != "deprecated"
+        )
+    ):
+        uris[cid] = uri
+        tax.add(TaxConcept(uri, ConceptKind(kind), "db", code=code))
+    wanted = [
+        RelationKind.BROADER.value,
+        RelationKind.RELATED.value,
+        RelationKind.ESSENTIAL_SKILL.value,
+        RelationKind.OPTIONAL_SKILL.value,
+    ]
+    for src, kind, dst in session.execute(
+        select(ConceptRelation.source_id, ConceptRelation.kind, ConceptRelation.target_id).where(
+            ConceptRelation.kind.in_(wanted)
+        )
+    ):
+        if src in uris and dst in uris:
+            tax.relate(Relation(uris[src], RelationKind(kind), uris[dst]))
+    _inherit_occupation_codes(tax)
+    return tax
+
+
+def _inherit_occupation_codes(tax: Taxonomy) -> None:
+    # Seed occupations carry no code themselves; their SSYK group (BROADER) does.
+    for concept in tax.occupations():
+        if concept.code is None:
+            for group in tax.broader(concept.id):
+                code = tax.concepts[group].code if group in tax.concepts else None
+                if code:
+                    concept.code = code
+                    break
+
+
+def _signature(session: Session) -> tuple[Any, ...]:
+    return (
+        *session.execute(select(func.count(Concept.id), func.max(Concept.id))).one(),
+        session.scalar(select(func.max(ConceptLabel.id))),
+        session.scalar(select(func.count(ConceptRelation.id))),
+    )
+
+
+def matching_visible(session: Session, user_ids: list[int]) -> set[int]:
+    """Return which of these learners currently let employers find them."""
+    latest = (
+        select(ConsentRecord.user_id, func.max(ConsentRecord.id).label("last"))
+        .where(ConsentRecord.kind == ConsentKind.MATCHING, ConsentRecord.user_id.in_(user_ids))
+        .group_by(ConsentRecord.user_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ConsentRecord.user_id, ConsentRecord.granted).join(
+            latest, latest.c.last == ConsentRecord.id
+        )
+    )
+    return {user for user, granted in rows if granted}
+
+
+def to_record(portfolio: Portfolio) -> MatchPortfolio:
+    """Turn a stored portfolio into the engine's record: competence only, never identity."""
+    claims = [
+        MatchClaim(c.concept.uri, int(c.verified_level or c.level), EVIDENCE[c.status])
+        for c in portfolio.claims
+        if c.concept is not None
+    ]
+    languages = {lang.language: _cefr(lang) for lang in portfolio.languages}
+    text = " ".join(
+        [
+            *(e.occupation_text + " " + (e.description or "") for e in portfolio.experiences),
+            *(e.programme for e in portfolio.educations),
+        ]
+    )
+    return MatchPortfolio(portfolio.id, claims, languages, portfolio.municipality_code, text)
+
+
+def _cefr(lang: LanguageSkill) -> int:
+    if lang.mother_tongue:
+        return 6
+    levels = [
+        CEFR_RANK[x] for x in (lang.listening, lang.reading, lang.speaking, lang.writing) if x
+    ]
+    return min(levels) if levels else 1
+
+
+def _visible_portfolios(session: Session, user_ids: list[int] | None = None) -> list[Portfolio]:
+    query = select(Portfolio)
+    if user_ids is not None:
+        query = query.where(Portfolio.user_id.in_(user_ids))
+    portfolios = list(session.scalars(query))
+    visible = matching_visible(session, [p.user_id for p in portfolios])
+    return [p for p in portfolios if p.user_id in visible]
+
+
+def build(session: Session) -> Engine:
+    """Build the engine from the database."""
+    applied = session.scalar(select(func.max(MatchingChange.id))) or 0
+    tax = taxonomy_from_db(session)
+    space = SkillSpace.from_taxonomy(tax)
+    model = OccupationModel().fit(space)
+    index = PortfolioIndex(space, model, text=TextVectoriser(n_features=2**16))
+    visible = _visible_portfolios(session)
+    index.fit([to_record(p) for p in visible])
+    matcher = Matcher().fit(index)
+    return Engine(
+        _signature(session),
+        space,
+        index,
+        matcher,
+        Recommender().fit(matcher),
+        applied,
+        {p.user_id: p.id for p in visible},
+    )
+
+
+def engine(session: Session) -> Engine:
+    """Return this worker's engine for the session's database, brought up to date."""
+    bind = session.get_bind()
+    key = str(getattr(bind, "engine", bind).url)
+    current = _engines.get(key)
+    if current is None or current.signature != _signature(session):
+        with _build_lock:
+            current = _engines[key] = build(session)
+        return current
+    newest = session.scalar(select(func.max(MatchingChange.id))) or 0
+    if newest < current.applied:  # the database went back (restore, test rollback): rebuild
+        with _build_lock:
+            current = _engines[key] = build(session)
+        return current
+    if newest > current.applied:
+        with current.lock:
+            changed = sorted(
+                set(
+                    session.scalars(
+                        select(MatchingChange.user_id).where(MatchingChange.id > current.applied)
+                    )
+                )
+            )
+            fresh = {p.user_id: p for p in _visible_portfolios(session, changed)}
+            for user_id in changed:
+                portfolio = fresh.get(user_id)
+                if portfolio is not None:
+                    current.index.update(to_record(portfolio))
+                    current.portfolio_of[user_id] = portfolio.id
+                elif user_id in current.portfolio_of:  # consent withdrawn or erased: out at once
+                    current.index.remove(current.portfolio_of.pop(user_id))
+            current.applied = newest
+    return current
+
+
+def reset() -> None:
+    """Forget every built engine (tests, or after a restore)."""
+    _engines.clear()

@@ -1,0 +1,157 @@
+"""Employers search pseudonymous candidates; identity only after the learner says yes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.portfolios.models import Portfolio
+from tests.conftest import login, post_form
+
+AD = (
+    "Vi söker en svetsare till vår verkstad i Osby. Du behärskar MIG-svetsning och "
+    "TIG-svetsning och kan läsa ritningar. B-körkort krävs."
+)
+
+
+@pytest.fixture
+def demo(app: Any, db_session: Session) -> dict[str, Any]:
+    from eportfolio.accounts.models import User
+    from eportfolio.demo.cli import load_demo, load_demo_portfolios, load_seed_taxonomy
+
+    load_seed_taxonomy(db_session)
+    load_demo(db_session)
+    load_demo_portfolios(db_session)
+    db_session.flush()
+    people = {u.email.split("@")[0]: u for u in db_session.scalars(select(User))}
+    return people
+
+
+def _need(client: FlaskClient) -> str:
+    page = post_form(
+        client, "/needs/new", {"title": "Svetsare", "text": AD, "action": "suggest"}
+    ).get_data(as_text=True)
+    skills = re.findall(r'name="skill_\d+" value="([^"]+)"', page)
+    assert {"MIG/MAG-svetsning", "TIG-svetsning", "B-körkort"} <= set(skills)
+    form = {
+        "title": "Svetsare",
+        "text": AD,
+        "action": "save",
+        "occupation": "svetsare",
+        "municipality_code": "1273",
+    }
+    form |= {f"skill_{n}": s for n, s in enumerate(skills, start=1)}
+    response = post_form(client, "/needs/new", form)
+    assert response.status_code == 302
+    return str(response.headers["Location"])
+
+
+def _pseudonym(session: Session, user: Any) -> str:
+    found = session.scalar(select(Portfolio.pseudonym).where(Portfolio.user_id == user.id))
+    assert found is not None
+    return found
+
+
+def test_validated_candidate_ranks_above_self_declared_and_names_stay_hidden(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    login(client, demo["arbetsgivare"])
+    html = client.get(_need(client)).get_data(as_text=True)
+    order = re.findall(r"Kandidat (K-\w+)", html)
+    assert order[:2] == [
+        _pseudonym(db_session, demo["larande"]),
+        _pseudonym(db_session, demo["larande2"]),
+    ]
+    assert "Amira" not in html and "Johan" not in html and "@" not in html
+
+
+def test_explanation_terms_add_up_and_contact_reveals_identity_on_yes(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    pseudonym = _pseudonym(db_session, demo["larande"])
+    page = client.get(f"{need_url}/candidates/{pseudonym}").get_data(as_text=True)
+    assert "Så räknas poängen fram" in page and "Amira" not in page
+    post_form(
+        client,
+        f"{need_url}/candidates/{pseudonym}/contact",
+        {"message": "Hej!"},
+        token_from=f"{need_url}/candidates/{pseudonym}",
+    )
+    learner = FlaskClient(client.application, use_cookies=True)
+    login(learner, demo["larande"])
+    requests_page = learner.get("/contacts").get_data(as_text=True)
+    assert "Göinge Verkstad AB" in requests_page and "Hej!" in requests_page
+    request_id = re.search(r'action="/contacts/(\d+)"', requests_page).group(1)
+    post_form(learner, f"/contacts/{request_id}", {"answer": "accept"}, token_from="/contacts")
+    after = client.get(f"{need_url}/candidates/{pseudonym}").get_data(as_text=True)
+    assert "Amira Haddad" in after and demo["larande"].email in after
+
+
+def test_declined_request_keeps_the_candidate_anonymous(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    pseudonym = _pseudonym(db_session, demo["larande2"])
+    post_form(
+        client,
+        f"{need_url}/candidates/{pseudonym}/contact",
+        {},
+        token_from=f"{need_url}/candidates/{pseudonym}",
+    )
+    learner = FlaskClient(client.application, use_cookies=True)
+    login(learner, demo["larande2"])
+    page = learner.get("/contacts").get_data(as_text=True)
+    request_id = re.search(r'action="/contacts/(\d+)"', page).group(1)
+    post_form(learner, f"/contacts/{request_id}", {"answer": "decline"}, token_from="/contacts")
+    after = client.get(f"{need_url}/candidates/{pseudonym}").get_data(as_text=True)
+    assert "Johan" not in after and "tackat nej" in after
+
+
+def test_withdrawn_consent_leaves_matching_at_once(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    from eportfolio.privacy.services import withdraw_matching_consent
+
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    hidden = _pseudonym(db_session, demo["larande"])
+    assert hidden in client.get(need_url).get_data(as_text=True)
+    withdraw_matching_consent(db_session, demo["larande"])
+    db_session.flush()
+    for _ in range(100):
+        assert hidden not in client.get(need_url).get_data(as_text=True)
+    assert client.get(f"{need_url}/candidates/{hidden}").status_code == 404
+
+
+def test_edits_show_in_the_next_search(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    first = client.get(need_url).get_data(as_text=True)
+    johan = _pseudonym(db_session, demo["larande2"])
+    before = re.search(rf"Kandidat {johan}</a>\s*<span class=\"score\">(\d+)", first).group(1)
+    portfolio = db_session.scalar(select(Portfolio).where(Portfolio.user_id == demo["larande2"].id))
+    portfolio.claims = [c for c in portfolio.claims if "svetsning" not in c.text_as_typed]
+    db_session.flush()  # Johan took his welding skills off the portfolio
+    second = client.get(need_url).get_data(as_text=True)
+    after = re.search(rf"Kandidat {johan}</a>\s*<span class=\"score\">(\d+)", second).group(1)
+    assert int(after) < int(before)
+
+
+def test_employers_cannot_see_other_organisations_needs(
+    client: FlaskClient, demo: dict[str, Any], create_user: Any
+) -> None:
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    other = FlaskClient(client.application, use_cookies=True)
+    login(other, create_user("employer"))
+    assert other.get(need_url).status_code == 404
