@@ -34,3 +34,35 @@ def test_top_k_matches_sorting_under_heavy_ties():
         assert np.array_equal(got, reference[:k])
         if n > k:
             assert (rest_score, rest_id) == (scores[reference[k]], ids[reference[k]])
+
+
+def test_space_from_taxonomy_reads_profiles_relations_and_families():
+    from matching import SkillSpace
+    from taxonomy import Concept, ConceptKind, Relation, RelationKind, Taxonomy
+
+    def rel(a, kind, b):
+        return Relation(a, kind, b)
+
+    tax = Taxonomy.from_records(
+        [
+            Concept("weld", ConceptKind.SKILL, "t"),
+            Concept("weld-tig", ConceptKind.SKILL, "t"),
+            Concept("grind", ConceptKind.SKILL, "t"),
+            Concept("welder", ConceptKind.OCCUPATION, "esco", code="7212"),
+            Concept("plater", ConceptKind.OCCUPATION, "esco", code="7212"),
+            Concept("ssyk-7212", ConceptKind.OCCUPATION_GROUP, "jobtech", code="7212"),
+            Concept("isco-7212", ConceptKind.OCCUPATION_GROUP, "isco", code="7212"),
+            rel("weld-tig", RelationKind.BROADER, "weld"),
+            rel("welder", RelationKind.ESSENTIAL_SKILL, "weld"),
+            rel("welder", RelationKind.OPTIONAL_SKILL, "grind"),
+            rel("plater", RelationKind.ESSENTIAL_SKILL, "grind"),
+            rel("ssyk-7212", RelationKind.ESSENTIAL_SKILL, "weld-tig"),
+        ]
+    )
+    space = SkillSpace.from_taxonomy(tax)
+    assert list(space.occupation_ids_) == ["welder", "plater", "ssyk-7212"]  # no skills: no row
+    assert list(space.occupation_family_) == ["7212", "7212", "721"]
+    assert list(space.family_members(0)) == [1]
+    welder = space.profile_[0].toarray().ravel()
+    assert welder[space.skill_index_["weld"]] == 1 and welder[space.skill_index_["grind"]] == 2
+    assert sim(space, "weld", "weld-tig") == (0.75, Link.NARROWER)
