@@ -55,16 +55,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask, rest_api: Api) -> None:
     from eportfolio.accounts.views import bp as accounts_bp
     from eportfolio.admin.views import bp as admin_bp
+    from eportfolio.api.credentials import blp as credentials_api
     from eportfolio.api.evidence import blp as evidence_api
     from eportfolio.api.me import blp as me_api
+    from eportfolio.api.needs import blp as needs_api
     from eportfolio.api.portfolio import blp as portfolio_api
     from eportfolio.api.privacy import blp as privacy_api
     from eportfolio.api.taxonomy import blp as taxonomy_api
+    from eportfolio.api.validation import blp as validation_api
+    from eportfolio.credentials.views import bp as credentials_bp
     from eportfolio.evidence.views import bp as evidence_bp
     from eportfolio.employers.views import bp as employers_bp
     from eportfolio.portfolios.views import bp as portfolios_bp
+    from eportfolio.notifications.views import bp as notifications_bp
     from eportfolio.privacy.views import bp as privacy_bp
     from eportfolio.taxonomy_store.views import bp as taxonomy_bp
+    from eportfolio.validation import council_views  # noqa: F401 - adds its routes to bp
+    from eportfolio.validation.views import bp as validation_bp
     from eportfolio.web.views import bp as web_bp
 
     app.register_blueprint(web_bp)
@@ -75,11 +82,17 @@ def _register_blueprints(app: Flask, rest_api: Api) -> None:
     app.register_blueprint(employers_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(validation_bp)
+    app.register_blueprint(credentials_bp)
+    app.register_blueprint(notifications_bp)
     rest_api.register_blueprint(me_api, url_prefix="/api/v1")
+    rest_api.register_blueprint(needs_api, url_prefix="/api/v1")
     rest_api.register_blueprint(taxonomy_api, url_prefix="/api/v1")
     rest_api.register_blueprint(portfolio_api, url_prefix="/api/v1")
     rest_api.register_blueprint(evidence_api, url_prefix="/api/v1")
     rest_api.register_blueprint(privacy_api, url_prefix="/api/v1")
+    rest_api.register_blueprint(validation_api, url_prefix="/api/v1")
+    rest_api.register_blueprint(credentials_api, url_prefix="/api/v1")
 
 
 def _commit(response: Response) -> Response:

@@ -186,6 +186,35 @@ def contact(need_id: int, pseudonym: str) -> Page:
     return redirect(url_for("employers.candidate", need_id=need_id, pseudonym=pseudonym))
 
 
+@bp.get("/matches")
+@access(requires(Permission.CONTACT_ANSWER))
+def matches() -> str:
+    """Matchningar: occupations, open needs and bristyrken that fit, with what is missing."""
+    from eportfolio.employers.recommendations import recommend
+    from eportfolio.portfolios.services import portfolio_for
+
+    portfolio = portfolio_for(db.session, current_user)
+    found = recommend(db.session, portfolio)
+    skills = {c.id for group in found.values() for s in group for c, _ in s.gaps}
+    return render_template(
+        "employers/matches.html",
+        found=found,
+        lang=_lang(),
+        teaching=_teaching(sorted(skills)),
+        has_skills=bool(portfolio.claims),
+    )
+
+
+def _teaching(concept_ids: list[int]) -> dict[int, list[Any]]:
+    """Where each skill can be learned: the lärcentra's training catalogue, if it is there."""
+    try:
+        from eportfolio.regional.training import modules_teaching
+    except ImportError:  # the catalogue arrives with the regional overview
+        return {}
+    result: dict[int, list[Any]] = modules_teaching(db.session, concept_ids)
+    return result
+
+
 @bp.get("/contacts")
 @access(requires(Permission.CONTACT_ANSWER))
 def contacts() -> str:

@@ -32,12 +32,35 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                         _l("Add work experience, education, skills and languages."),
                     ),
                     Action(
+                        _l("Add evidence"),
+                        _l("Certificates, references, photos of your work and links."),
+                        url_for("evidence.index"),
+                    ),
+                    Action(
+                        _l("Decide who sees your portfolio"),
+                        _l(
+                            "Be visible to employers without your name, or not. Change it any time."
+                        ),
+                        url_for("privacy.consents"),
+                    ),
+                    Action(
+                        _l("Get help from a guide"),
+                        _l("Let a guide at a lärcentrum help you with your portfolio."),
+                        url_for("privacy.guides"),
+                    ),
+                    Action(
+                        _l("Who has seen your portfolio"),
+                        _l("When, in which role and for which organisation."),
+                        url_for("privacy.access_log"),
+                    ),
+                    Action(
                         _l("Ask for validation"),
                         _l("A valideringsråd can verify your skills and issue a kompetensintyg."),
                     ),
                     Action(
                         _l("See matching jobs"),
                         _l("Find employer needs and bristyrken that fit your skills."),
+                        url_for("employers.matches"),
                     ),
                 ],
             )
@@ -50,6 +73,7 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                     Action(
                         _l("Help a learner"),
                         _l("Learners who have given you access are listed here."),
+                        url_for("privacy.guided_learners"),
                     ),
                 ],
             )
@@ -84,10 +108,12 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                     Action(
                         _l("Describe a competence need"),
                         _l("Say which skills you need, or paste a job ad."),
+                        url_for("employers.new_need"),
                     ),
                     Action(
                         _l("Find candidates"),
                         _l("See pseudonymous candidates ranked by how well they match."),
+                        url_for("employers.needs"),
                     ),
                 ],
             )
@@ -145,6 +171,16 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                     _l("Account settings"),
                     _l("Name, language, password and API tokens."),
                     url_for("accounts.account"),
+                ),
+                Action(
+                    _l("Download your data"),
+                    _l("Everything Meritportfölj holds about you, in one file."),
+                    url_for("privacy.export_page"),
+                ),
+                Action(
+                    _l("Delete your account"),
+                    _l("Remove your account and everything in it."),
+                    url_for("privacy.erase"),
                 ),
             ],
         )

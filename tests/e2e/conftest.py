@@ -42,12 +42,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         from eportfolio.cli import alembic_config
         from eportfolio.db import db
-        from eportfolio.demo.cli import load_demo, load_seed_taxonomy
+        from eportfolio.demo.cli import load_demo, load_demo_portfolios, load_seed_taxonomy
 
         command.upgrade(alembic_config(url), "head")
         with db.standalone() as session:
             load_seed_taxonomy(session)
             load_demo(session)
+            load_demo_portfolios(session)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -67,6 +67,11 @@ class World:
     evidence_id: int = 0
     grant_id: int = 0
     employer_org_id: int = 0
+    case_id: int = 0  # the learner's submitted validation case, in the assessor's council
+    case_claim_id: int = 0
+    council_id: int = 0  # the assessor's valideringsråd
+    council_membership_id: int = 0  # its chair's membership
+    credential_uuid: str = ""  # the learner's credential from a certified case
 
 
 Url = str | Callable[[World], str]
@@ -379,6 +384,136 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ),  # the world already holds this employer's request
     ("employers.contacts", "GET"): ("/contacts", learners(200)),
     ("employers.answer", "POST"): (lambda w: f"/contacts/{w.contact_id}", owned(302)),
+    # Validation (issue #5): the "assessor" identity sits on the case's council.
+    ("validation.my_cases", "GET"): ("/validation", learners(200)),
+    ("validation.new_case", "GET"): ("/validation/new", learners(200)),
+    ("validation.new_case", "POST"): ("/validation/new", learners(422)),
+    ("validation.case", "GET"): (
+        lambda w: f"/validation/cases/{w.case_id}",
+        {**logged_in(404), "learner": 200, "assessor": 200},
+    ),
+    ("validation.act", "POST"): (
+        lambda w: f"/validation/cases/{w.case_id}/actions/take",
+        {**logged_in(404), "learner": 409, "assessor": 302},
+    ),
+    ("validation.assess", "POST"): (
+        lambda w: f"/validation/cases/{w.case_id}/claims/{w.case_claim_id}",
+        only(("assessor",), 422),
+    ),
+    ("validation.declare_conflict", "POST"): (
+        lambda w: f"/validation/cases/{w.case_id}/conflict",
+        only(("assessor",), 302),
+    ),
+    ("validation.queue_page", "GET"): ("/validation/queue", only(("assessor",), 200)),
+    ("validation.take_next", "POST"): ("/validation/queue/take-next", only(("assessor",), 302)),
+    ("validation.council_list", "GET"): (
+        "/validation/councils",
+        only(("coordinator", "admin"), 200),
+    ),
+    ("validation.new_council", "GET"): (
+        "/validation/councils/new",
+        only(("coordinator", "admin"), 200),
+    ),
+    ("validation.new_council", "POST"): (
+        "/validation/councils/new",
+        only(("coordinator", "admin"), 422),
+    ),
+    ("validation.edit_council", "GET"): (
+        lambda w: f"/validation/councils/{w.council_id}",
+        only(("coordinator", "admin"), 200),
+    ),
+    ("validation.edit_council", "POST"): (
+        lambda w: f"/validation/councils/{w.council_id}",
+        only(("coordinator", "admin"), 422),
+    ),
+    ("validation.add_member", "POST"): (
+        lambda w: f"/validation/councils/{w.council_id}/members",
+        only(("coordinator", "admin"), 302),
+    ),
+    ("validation.remove_member", "POST"): (
+        lambda w: f"/validation/councils/{w.council_id}/members/{w.council_membership_id}/remove",
+        only(("coordinator", "admin"), 302),
+    ),
+    ("credentials.issuer", "GET"): (lambda w: f"/councils/{w.council_id}", same(200)),
+    ("credentials.jwks", "GET"): (lambda w: f"/councils/{w.council_id}/jwks.json", same(200)),
+    ("credentials.status_list", "GET"): (
+        lambda w: f"/councils/{w.council_id}/status/1",
+        same(200),
+    ),
+    ("credentials.verify", "GET"): ("/verify", same(200)),
+    ("credentials.verify", "POST"): ("/verify", same(422)),
+    ("credentials.verify_id", "GET"): (lambda w: f"/verify/{w.credential_uuid}", same(200)),
+    ("credentials.download_json", "GET"): (
+        lambda w: f"/credentials/{w.credential_uuid}/credential.json",
+        owned(200),
+    ),
+    ("credentials.download_jwt", "GET"): (
+        lambda w: f"/credentials/{w.credential_uuid}/credential.jwt",
+        owned(200),
+    ),
+    ("credentials.certificate", "GET"): (
+        lambda w: f"/credentials/{w.credential_uuid}/certificate",
+        owned(200),
+    ),
+    ("credentials.revoke", "POST"): (
+        lambda w: f"/credentials/{w.credential_uuid}/revoke",
+        only((), 302),  # only a council chair; no identity here is one
+    ),
+    ("notifications.index", "GET"): ("/notifications", logged_in(200)),
+    ("notifications.mark_read", "POST"): ("/notifications/read", logged_in(302)),
+    ("api_validation.Cases", "GET"): ("/api/v1/validation/cases", learners(200, 401)),
+    ("api_validation.Cases", "POST"): ("/api/v1/validation/cases", learners(422, 401)),
+    ("api_validation.CaseItem", "GET"): (
+        lambda w: f"/api/v1/validation/cases/{w.case_id}",
+        {**logged_in(404, 401), "learner": 200, "assessor": 200},
+    ),
+    ("api_validation.Transitions", "POST"): (
+        lambda w: f"/api/v1/validation/cases/{w.case_id}/transitions",
+        logged_in(422, 401),  # body checked first
+    ),
+    ("api_validation.Assessment", "PUT"): (
+        lambda w: f"/api/v1/validation/cases/{w.case_id}/claims/{w.case_claim_id}/assessment",
+        {**only(("assessor",), 422), "anonymous": 401},
+    ),
+    ("api_validation.Queue", "GET"): (
+        "/api/v1/validation/queue",
+        {**only(("assessor",), 200), "anonymous": 401},
+    ),
+    ("api_validation.TakeNext", "POST"): (
+        "/api/v1/validation/queue/take-next",
+        {**only(("assessor",), 200), "anonymous": 401},
+    ),
+    ("api_credentials.Credentials", "GET"): ("/api/v1/credentials", learners(200, 401)),
+    ("api_credentials.CredentialItem", "GET"): (
+        lambda w: f"/api/v1/credentials/{w.credential_uuid}",
+        owned(200, 401),
+    ),
+    ("api_credentials.Revoke", "POST"): (
+        lambda w: f"/api/v1/credentials/{w.credential_uuid}/revoke",
+        {**only((), 302), "anonymous": 401},
+    ),
+    ("api_credentials.Verify", "POST"): ("/api/v1/verify", same(422)),
+    ("employers.matches", "GET"): ("/matches", learners(200)),
+    ("api_needs.Needs", "GET"): ("/api/v1/needs", {**only(("employer",), 200), "anonymous": 401}),
+    ("api_needs.Needs", "POST"): ("/api/v1/needs", {**only(("employer",), 422), "anonymous": 401}),
+    ("api_needs.NeedMatches", "GET"): (
+        lambda w: f"/api/v1/needs/{w.need_id}/matches",
+        {**only(("employer",), 200), "anonymous": 401},
+    ),
+    ("api_needs.MatchExplanation", "GET"): (
+        lambda w: f"/api/v1/needs/{w.need_id}/matches/{w.pseudonym}/explanation",
+        {**only(("employer",), 200), "anonymous": 401},
+    ),
+    ("api_needs.MatchContact", "POST"): (
+        lambda w: f"/api/v1/needs/{w.need_id}/matches/{w.pseudonym}/contact",
+        {**only(("employer",), 409), "anonymous": 401},
+    ),
+    ("api_needs.Recommendations", "GET"): ("/api/v1/me/recommendations", learners(200, 401)),
+    ("api_needs.MyContactRequests", "GET"): ("/api/v1/me/contact-requests", learners(200, 401)),
+    ("api_needs.MyContactRequest", "POST"): (
+        lambda w: f"/api/v1/me/contact-requests/{w.contact_id}",
+        {**owned(422, 401), "other_learner": 422},
+    ),
 }
 
 
@@ -456,6 +591,7 @@ def world(
     items |= _employer_items(db_session, users, concept_id)
     with app.test_request_context():
         items.update(_privacy_items(db_session, users, create_user))
+        items.update(_validation_items(db_session, users, create_user, items["claim_id"]))
     return World(
         **items,
         token_id=token.id,
@@ -484,6 +620,40 @@ def _privacy_items(session: Any, users: dict[str, Any], create_user: Any) -> dic
     employer_org = users["employer"].organisations()[0]
     privacy.grant_identity(session, learner, employer_org)
     return {"evidence_id": ev.id, "grant_id": grant.id, "employer_org_id": employer_org.id}
+
+
+def _validation_items(
+    session: Any, users: dict[str, Any], create_user: Any, claim_id: int
+) -> dict[str, Any]:
+    """A submitted case of the learner's, and a certified one with its credential."""
+    from eportfolio.accounts.models import Membership
+    from eportfolio.credentials.models import IssuedCredential
+    from eportfolio.validation import services as validation
+    from eportfolio.validation.states import Action
+
+    learner, assessor = users["learner"], users["assessor"]
+    council = assessor.organisations()[0]
+    chair = create_user("chair", organisation=council)
+    done = validation.create_case(session, learner, council.id, [claim_id])
+    validation.transition(session, learner, done, Action.SUBMIT)
+    validation.transition(session, assessor, done, Action.TAKE)
+    assessment = {"method": "interview", "decision": "verified", "verified_level": 2}
+    validation.assess_claim(
+        session, assessor, done, done.claims[0].id, {**assessment, "rationale": "ok"}
+    )
+    validation.transition(session, assessor, done, Action.CONCLUDE)
+    validation.transition(session, chair, done, Action.CERTIFY)
+    issued = session.query(IssuedCredential).filter_by(case_id=done.id).one()
+    case = validation.create_case(session, learner, council.id, [claim_id])
+    validation.transition(session, learner, case, Action.SUBMIT)
+    membership = session.query(Membership).filter_by(user_id=chair.id).one()
+    return {
+        "case_id": case.id,
+        "case_claim_id": case.claims[0].id,
+        "council_id": council.id,
+        "council_membership_id": membership.id,
+        "credential_uuid": issued.uuid,
+    }
 
 
 def _portfolio_items(session: Any, learner: Any, skill_id: int) -> dict[str, int]:

@@ -1,0 +1,116 @@
+"""The learner's direction: which occupations, open needs and bristyrken fit, and what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.employers.models import Need
+from eportfolio.employers.services import to_record as need_record
+from eportfolio.matching_index.engine import engine, to_record
+from eportfolio.portfolios.models import Portfolio
+from eportfolio.taxonomy_store.models import Concept, ConceptRelation, ShortageAssessment
+
+# How strongly a recruitment situation counts when ranking bristyrken (fit x shortage).
+SHORTAGE = {"brist": 1.0, "balans": 0.5, "överskott": 0.15}
+OPPORTUNITY = {"stora": 0.9, "medelstora": 0.6, "små": 0.3}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One thing that fits: an occupation, a need or a bristyrke, with skills worth adding."""
+
+    kind: str
+    target: Any  # Concept (occupation) or Need
+    score: float
+    fit: float
+    gaps: list[tuple[Concept, float]]
+    shortage: str | None = None
+
+
+def _concepts(session: Session, uris: set[str]) -> dict[str, Concept]:
+    return {c.uri: c for c in session.scalars(select(Concept).where(Concept.uri.in_(uris)))}
+
+
+def _shortage_by_occupation(
+    session: Session, municipality: str | None
+) -> dict[str, tuple[float, str]]:
+    """Map occupation URIs to (weight, label) from the assessments nearest the learner."""
+    rows = list(session.scalars(select(ShortageAssessment)))
+    best: dict[str, tuple[int, ShortageAssessment]] = {}
+    for row in rows:
+        if not row.ssyk4:
+            continue
+        # Prefer the learner's kommun, then the län, then the country.
+        rank = 0 if row.area_code == municipality else 1 if row.area_kind == "lan" else 2
+        if row.ssyk4 not in best or rank < best[row.ssyk4][0]:
+            best[row.ssyk4] = (rank, row)
+    groups = {
+        c.id: c.code
+        for c in session.scalars(
+            select(Concept).where(Concept.kind == "occupation-group", Concept.code.in_(list(best)))
+        )
+    }
+    out: dict[str, tuple[float, str]] = {}
+    for occ_uri, group_id in session.execute(
+        select(Concept.uri, ConceptRelation.target_id)
+        .join(ConceptRelation, ConceptRelation.source_id == Concept.id)
+        .where(
+            Concept.kind == "occupation",
+            ConceptRelation.kind == "broader",
+            ConceptRelation.target_id.in_(list(groups)),
+        )
+    ):
+        row = best[groups[group_id]][1]
+        weight = SHORTAGE.get(row.recruitment or "") or OPPORTUNITY.get(
+            row.job_opportunities or "", 0.0
+        )
+        if weight:
+            out[occ_uri] = (weight, row.recruitment or row.job_opportunities or "")
+    return out
+
+
+def recommend(session: Session, portfolio: Portfolio, k: int = 5) -> dict[str, list[Suggestion]]:
+    """Return fitting occupations, open needs and bristyrken, each with its top gaps."""
+    eng = engine(session)
+    if len(getattr(eng.space, "occupation_ids_", ())) == 0:
+        return {"occupations": [], "bristyrken": [], "needs": []}  # no occupation profiles yet
+    record = to_record(portfolio)
+    fits = {"occupations": eng.recommender.occupations(record, k=k)}
+    shortage = _shortage_by_occupation(session, portfolio.municipality_code)
+    fits["bristyrken"] = eng.recommender.bristyrken(
+        record, {u: w for u, (w, _) in shortage.items()}, k=k
+    )
+    needs = {
+        n.id: n for n in session.scalars(select(Need).where(Need.is_open.is_(True)).limit(500))
+    }
+    fits["needs"] = (
+        eng.recommender.needs(record, {i: need_record(n) for i, n in needs.items()}, k=k)
+        if needs
+        else []
+    )
+    uris = {g.skill for group in fits.values() for f in group for g in f.gaps}
+    uris |= {str(f.target) for key in ("occupations", "bristyrken") for f in fits[key]}
+    concepts = _concepts(session, uris)
+    out: dict[str, list[Suggestion]] = {}
+    for key, group in fits.items():
+        out[key] = [
+            Suggestion(
+                key,
+                needs.get(f.target) if key == "needs" else concepts.get(str(f.target)),
+                round(float(f.score), 1),
+                round(float(f.fit), 1),
+                [
+                    (concepts[g.skill], round(float(g.gain), 1))
+                    for g in f.gaps
+                    if g.skill in concepts
+                ],
+                shortage[str(f.target)][1] if key == "bristyrken" else None,
+            )
+            for f in group
+        ]
+        out[key] = [s for s in out[key] if s.target is not None]
+    return out

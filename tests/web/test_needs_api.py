@@ -1,0 +1,80 @@
+"""The matching API: needs, ranked pseudonymous matches, explanations, recommendations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.conftest import csrf_token, login
+from tests.web.test_employer_matching import demo  # noqa: F401 - fixture
+
+NEED = {
+    "title": "Svetsare",
+    "occupation": "svetsare",
+    "municipality_code": "1273",
+    "skills": [
+        {"text": "MIG/MAG-svetsning", "min_level": 2},
+        {"text": "TIG-svetsning", "min_level": 2},
+        {"text": "B-körkort", "must": False},
+    ],
+}
+
+
+def _employer(client: FlaskClient, demo: dict[str, Any]) -> dict[str, str]:  # noqa: F811
+    login(client, demo["arbetsgivare"])
+    return {"X-CSRFToken": csrf_token(client, "/account")}
+
+
+def test_need_matches_and_explanation_that_sums_up(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:  # noqa: F811
+    headers = _employer(client, demo)
+    need = client.post("/api/v1/needs", json=NEED, headers=headers)
+    assert need.status_code == 201, need.json
+    matches = client.get(f"/api/v1/needs/{need.json['id']}/matches?limit=5").json
+    assert len(matches) == 2 and matches[0]["score"] > matches[1]["score"]
+    assert all(set(m) == {"candidate", "score", "municipality_code", "skills"} for m in matches)
+    assert {t["evidence"] for t in matches[0]["skills"] if t["status"] != "missing"} == {
+        "validated"
+    }
+    one = client.get(
+        f"/api/v1/needs/{need.json['id']}/matches/{matches[0]['candidate']}/explanation"
+    ).json
+    assert abs(sum(one["contributions"].values()) - one["score"]) < 0.01
+    contact = client.post(
+        f"/api/v1/needs/{need.json['id']}/matches/{matches[0]['candidate']}/contact",
+        json={"message": "Hej"},
+        headers=headers,
+    )
+    assert contact.status_code == 201 and contact.json["state"] == "pending"
+
+
+def test_bad_needs_and_limits_are_problem_json(client: FlaskClient, demo: dict[str, Any]) -> None:  # noqa: F811
+    headers = _employer(client, demo)
+    empty = client.post("/api/v1/needs", json={"title": "x", "skills": []}, headers=headers)
+    assert empty.status_code == 422 and "skills" in empty.json["errors"]
+    level = client.post(
+        "/api/v1/needs", json={**NEED, "skills": [{"text": "TIG", "min_level": 7}]}, headers=headers
+    )
+    assert level.status_code == 422
+    need = client.post("/api/v1/needs", json=NEED, headers=headers).json
+    assert client.get(f"/api/v1/needs/{need['id']}/matches?limit=1000").status_code == 422
+    assert client.get(f"/api/v1/needs/{need['id']}/matches/K-NOBODY/explanation").status_code == 404
+
+
+def test_learner_recommendations_and_contact_answers(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:  # noqa: F811
+    login(client, demo["larande2"])
+    found = client.get("/api/v1/me/recommendations").json
+    assert found["occupations"][0]["concept"] == "seed:occ:svetsare"
+    assert found["bristyrken"] and found["bristyrken"][0]["gaps"]
+    assert client.get("/api/v1/me/contact-requests").json == []
+    headers = {"X-CSRFToken": csrf_token(client, "/account")}
+    assert (
+        client.post(
+            "/api/v1/me/contact-requests/999", json={"answer": "accept"}, headers=headers
+        ).status_code
+        == 404
+    )
