@@ -228,3 +228,17 @@ def login(client: FlaskClient, user: Any, password: str = DEMO_PASSWORD) -> None
     """Log ``user`` in through the real login form."""
     response = post_form(client, "/login", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def demo(app: Any, db_session: Session) -> dict[str, Any]:
+    """The demo data (seed taxonomy, accounts, two welders in matching), users by mailbox."""
+    from eportfolio.accounts.models import User
+    from eportfolio.demo.cli import load_demo, load_demo_portfolios, load_seed_taxonomy
+
+    load_seed_taxonomy(db_session)
+    load_demo(db_session)
+    load_demo_portfolios(db_session)
+    db_session.flush()
+    people = {u.email.split("@")[0]: u for u in db_session.scalars(sa.select(User))}
+    return people

@@ -1,4 +1,4 @@
-"""The learner's direction: which occupations, open needs and bristyrken fit, and what is missing."""
+"""The learner's direction: occupations, open needs and bristyrken that fit, and what is missing."""
 
 from __future__ import annotations
 

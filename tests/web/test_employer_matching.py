@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,19 +16,6 @@ AD = (
     "Vi söker en svetsare till vår verkstad i Osby. Du behärskar MIG-svetsning och "
     "TIG-svetsning och kan läsa ritningar. B-körkort krävs."
 )
-
-
-@pytest.fixture
-def demo(app: Any, db_session: Session) -> dict[str, Any]:
-    from eportfolio.accounts.models import User
-    from eportfolio.demo.cli import load_demo, load_demo_portfolios, load_seed_taxonomy
-
-    load_seed_taxonomy(db_session)
-    load_demo(db_session)
-    load_demo_portfolios(db_session)
-    db_session.flush()
-    people = {u.email.split("@")[0]: u for u in db_session.scalars(select(User))}
-    return people
 
 
 def _need(client: FlaskClient) -> str:

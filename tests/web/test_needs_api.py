@@ -7,7 +7,6 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token, login
-from tests.web.test_employer_matching import demo  # noqa: F401 - fixture
 
 NEED = {
     "title": "Svetsare",
@@ -21,14 +20,14 @@ NEED = {
 }
 
 
-def _employer(client: FlaskClient, demo: dict[str, Any]) -> dict[str, str]:  # noqa: F811
+def _employer(client: FlaskClient, demo: dict[str, Any]) -> dict[str, str]:
     login(client, demo["arbetsgivare"])
     return {"X-CSRFToken": csrf_token(client, "/account")}
 
 
 def test_need_matches_and_explanation_that_sums_up(
     client: FlaskClient, demo: dict[str, Any]
-) -> None:  # noqa: F811
+) -> None:
     headers = _employer(client, demo)
     need = client.post("/api/v1/needs", json=NEED, headers=headers)
     assert need.status_code == 201, need.json
@@ -50,7 +49,7 @@ def test_need_matches_and_explanation_that_sums_up(
     assert contact.status_code == 201 and contact.json["state"] == "pending"
 
 
-def test_bad_needs_and_limits_are_problem_json(client: FlaskClient, demo: dict[str, Any]) -> None:  # noqa: F811
+def test_bad_needs_and_limits_are_problem_json(client: FlaskClient, demo: dict[str, Any]) -> None:
     headers = _employer(client, demo)
     empty = client.post("/api/v1/needs", json={"title": "x", "skills": []}, headers=headers)
     assert empty.status_code == 422 and "skills" in empty.json["errors"]
@@ -65,7 +64,7 @@ def test_bad_needs_and_limits_are_problem_json(client: FlaskClient, demo: dict[s
 
 def test_learner_recommendations_and_contact_answers(
     client: FlaskClient, demo: dict[str, Any]
-) -> None:  # noqa: F811
+) -> None:
     login(client, demo["larande2"])
     found = client.get("/api/v1/me/recommendations").json
     assert found["occupations"][0]["concept"] == "seed:occ:svetsare"
