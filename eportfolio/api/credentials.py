@@ -1,0 +1,120 @@
+"""API: the holder's credentials, revocation by the chair, and public verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from eportfolio import credentials as core
+from eportfolio.credentials import services
+from eportfolio.credentials.models import IssuedCredential
+from eportfolio.db import db
+from eportfolio.permissions import PUBLIC, Permission, requires
+from eportfolio.schemas import BaseSchema
+from eportfolio.validation.schemas import RevokeSchema
+
+blp = Blueprint("api_credentials", __name__, description="Credentials and their verification")
+SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
+
+
+class CredentialOut(Schema):
+    uuid = fields.String()
+    kind = fields.String()
+    title = fields.String(allow_none=True)
+    case_id = fields.Integer(allow_none=True)
+    issued_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    verify_url = fields.String()
+
+
+class CredentialDocument(Schema):
+    credential = fields.Dict()
+    jwt = fields.String()
+    verify = fields.String()
+
+
+class VerifyIn(BaseSchema):
+    credential = fields.String(required=True, validate=validate.Length(min=1, max=1_000_000))
+
+
+class VerifyOut(Schema):
+    state = fields.String(
+        metadata={"description": "valid, revoked, signature_invalid, unknown_issuer, expired, …"}
+    )
+    issuer = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    skills = fields.List(fields.Dict())
+
+
+def _out(issued: IssuedCredential) -> dict[str, Any]:
+    return {
+        "uuid": issued.uuid,
+        "kind": issued.kind,
+        "title": issued.title,
+        "case_id": issued.case_id,
+        "issued_at": issued.issued_at,
+        "revoked_at": issued.revoked_at,
+        "verify_url": core.credential_url(services.base_url(), issued.uuid),
+    }
+
+
+@blp.route("/credentials")
+class Credentials(MethodView):
+    access_rule = requires(Permission.CREDENTIAL_HOLD)
+
+    @blp.response(200, CredentialOut(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self) -> list[dict[str, Any]]:
+        """List the caller's credentials."""
+        return [_out(c) for c in services.credentials_of_learner(db.session, current_user)]
+
+
+@blp.route("/credentials/<credential_uuid>")
+class CredentialItem(MethodView):
+    access_rule = requires(Permission.CREDENTIAL_HOLD)
+
+    @blp.response(200, CredentialDocument)
+    @blp.doc(security=SECURITY)
+    def get(self, credential_uuid: str) -> dict[str, Any]:
+        """Return one of the caller's credentials: the data and the signed VC-JWT."""
+        issued = services.owned_credential(db.session, current_user, credential_uuid)
+        return services.download_document(issued)
+
+
+@blp.route("/credentials/<credential_uuid>/revoke")
+class Revoke(MethodView):
+    access_rule = requires(Permission.CREDENTIAL_REVOKE)
+
+    @blp.arguments(RevokeSchema)
+    @blp.response(200, CredentialOut)
+    @blp.doc(security=SECURITY)
+    def post(self, data: dict[str, Any], credential_uuid: str) -> dict[str, Any]:
+        """Revoke a credential of the caller's council; the status list changes at once."""
+        return _out(services.revoke(db.session, current_user, credential_uuid, data["reason"]))
+
+
+@blp.route("/verify")
+class Verify(MethodView):
+    access_rule = PUBLIC
+
+    @blp.arguments(VerifyIn)
+    @blp.response(200, VerifyOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Verify a credential (VC-JWT, or the JSON download holding it); no login needed."""
+        result = services.verify_token(db.session, data["credential"])
+        answer: dict[str, Any] = {"state": result.state, "issuer": result.issuer_id, "skills": []}
+        if result.credential is not None:
+            try:
+                summary = core.summarise(result.credential)
+            except (KeyError, TypeError, ValueError):
+                return answer
+            answer["title"] = summary.title
+            answer["skills"] = [
+                {"label": s.label, "level": s.level, "concept": s.concept_uri}
+                for s in summary.skills
+            ]
+        return answer

@@ -1,0 +1,155 @@
+"""Credential pages: public keys, status lists and verification; the holder's downloads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eportfolio import credentials as core
+from eportfolio.credentials import services
+from eportfolio.db import db
+from eportfolio.errors import DomainError, NotFound
+from eportfolio.permissions import PUBLIC, Permission, access, requires
+from eportfolio.schemas import load
+from eportfolio.validation.schemas import RevokeSchema
+
+bp = Blueprint("credentials", __name__)
+MAX_UPLOAD = 1_000_000
+
+
+@bp.get("/councils/<int:council_id>")
+@access(PUBLIC)
+def issuer(council_id: int) -> Response:
+    org = services.council_or_404(db.session, council_id)
+    core.ensure_active_key(services.key_dir(), council_id)
+    profile = core.issuer_profile(services.base_url(), council_id, org.name, services.key_dir())
+    return _json(profile, "application/json")
+
+
+@bp.get("/councils/<int:council_id>/jwks.json")
+@access(PUBLIC)
+def jwks(council_id: int) -> Response:
+    services.council_or_404(db.session, council_id)
+    return _json(core.public_jwks(services.key_dir(), council_id), "application/jwk-set+json")
+
+
+@bp.get("/councils/<int:council_id>/status/<list_id>")
+@access(PUBLIC)
+def status_list(council_id: int, list_id: str) -> Response:
+    services.council_or_404(db.session, council_id)
+    token = services.signed_status_list(db.session, council_id, list_id)
+    response = Response(token, mimetype="application/vc+jwt")
+    # Verifiers must see a revocation at once, so nobody may keep an old copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _json(data: Any, mimetype: str) -> Response:
+    response = jsonify(data)
+    response.mimetype = mimetype
+    response.headers["Access-Control-Allow-Origin"] = "*"  # wallets verify from anywhere
+    return response
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@access(PUBLIC)
+def verify() -> tuple[str, int]:
+    result, errors = None, {}
+    if request.method == "POST":
+        upload = request.files.get("file")
+        text = request.form.get("credential", "")
+        if upload and upload.filename:
+            text = upload.read(MAX_UPLOAD + 1).decode("utf-8", "replace")
+        if not text.strip() or len(text) > MAX_UPLOAD:
+            errors = {"credential": [_("Paste a credential or choose a file.")]}
+        else:
+            result = services.verify_token(db.session, text)
+    return _verify_page(result, errors), 422 if errors else 200
+
+
+@bp.get("/verify/<credential_uuid>")
+@access(PUBLIC)
+def verify_id(credential_uuid: str) -> tuple[str, int]:
+    result = services.verify_uuid(db.session, credential_uuid)
+    if result is None:
+        return _verify_page(None, {}, unknown=True), 404
+    return _verify_page(result, {}), 200
+
+
+def _verify_page(result: Any, errors: dict[str, Any], unknown: bool = False) -> str:
+    summary = None
+    if result is not None and result.credential is not None:
+        try:
+            summary = core.summarise(result.credential)
+        except (KeyError, TypeError, ValueError):
+            summary = None
+    return render_template(
+        "credentials/verify.html", result=result, summary=summary, errors=errors, unknown=unknown
+    )
+
+
+@bp.get("/credentials/<credential_uuid>/credential.json")
+@access(requires(Permission.CREDENTIAL_HOLD))
+def download_json(credential_uuid: str) -> Response:
+    issued = services.owned_credential(db.session, current_user, credential_uuid)
+    body = json.dumps(services.download_document(issued), ensure_ascii=False, indent=2)
+    return _download(body, "application/json", f"intyg-{issued.uuid}.json")
+
+
+@bp.get("/credentials/<credential_uuid>/credential.jwt")
+@access(requires(Permission.CREDENTIAL_HOLD))
+def download_jwt(credential_uuid: str) -> Response:
+    issued = services.owned_credential(db.session, current_user, credential_uuid)
+    return _download(issued.token or "", "application/vc+jwt", f"intyg-{issued.uuid}.jwt")
+
+
+def _download(body: str, mimetype: str, name: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/credentials/<credential_uuid>/certificate")
+@access(requires(Permission.CREDENTIAL_HOLD))
+def certificate(credential_uuid: str) -> str:
+    issued = services.owned_credential(db.session, current_user, credential_uuid)
+    document = services.download_document(issued)
+    return render_template(
+        "credentials/certificate.html",
+        issued=issued,
+        cert=core.certificate_data(document["credential"]),
+    )
+
+
+@bp.post("/credentials/<credential_uuid>/revoke")
+@access(requires(Permission.CREDENTIAL_REVOKE))
+def revoke(credential_uuid: str) -> Response:
+    try:
+        data = load(RevokeSchema(), request.form.to_dict())
+    except DomainError as exc:
+        issued = services.by_uuid(db.session, credential_uuid)
+        if issued is None or issued.case_id is None:
+            raise NotFound(_("No such credential.")) from exc
+        flash(" ".join(str(m) for ms in exc.errors.values() for m in ms), "error")
+        return redirect(url_for("validation.case", case_id=issued.case_id))  # type: ignore[return-value]
+    issued = services.revoke(db.session, current_user, credential_uuid, data["reason"])
+    flash(_("The credential is revoked. The status list says so from now on."), "success")
+    if issued.case_id:
+        return redirect(url_for("validation.case", case_id=issued.case_id))  # type: ignore[return-value]
+    return redirect(url_for("credentials.verify_id", credential_uuid=issued.uuid))  # type: ignore[return-value]
+
+
+def _register_erasure_hook() -> None:
+    # Erasure keeps each credential as a bare status record, so verifiers still get an answer.
+    try:
+        from eportfolio.privacy.erasure import register_before_erasure
+    except ImportError:  # erasure is built in parallel; until it lands there is nothing to hook
+        return
+    register_before_erasure(services.strip_personal_data)
+
+
+_register_erasure_hook()

@@ -1,0 +1,1 @@
+"""Validation by the valideringsråd: councils, cases, the state machine and the review queue."""

@@ -1,0 +1,224 @@
+"""Valideringsråd: scope, municipalities, members, and who may assess whom (jäv)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from eportfolio.accounts.models import (
+    Membership,
+    Municipality,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Role,
+    User,
+)
+from eportfolio.audit import services as audit
+from eportfolio.errors import Conflict, NotFound, ValidationFailed
+from eportfolio.permissions import Permission, require
+from eportfolio.portfolios.models import Portfolio
+from eportfolio.taxonomy_store.models import Concept
+from eportfolio.validation.models import (
+    ConflictDeclaration,
+    CouncilMunicipality,
+    CouncilOccupation,
+    ValidationCase,
+)
+
+
+def councils(session: Session) -> list[Organisation]:
+    """Return every active valideringsråd, by name."""
+    query = select(Organisation).where(
+        Organisation.kind == OrgKind.COUNCIL, Organisation.status == OrgStatus.ACTIVE
+    )
+    return list(session.scalars(query.order_by(Organisation.name)))
+
+
+def council(session: Session, council_id: int) -> Organisation:
+    org = session.get(Organisation, council_id)
+    if org is None or org.kind is not OrgKind.COUNCIL:
+        raise NotFound(_l("No such valideringsråd."))
+    return org
+
+
+def scope_of(session: Session, council_id: int) -> list[Concept]:
+    query = select(CouncilOccupation).where(CouncilOccupation.council_id == council_id)
+    return [row.concept for row in session.scalars(query)]
+
+
+def municipalities_of(session: Session, council_id: int) -> list[str]:
+    query = select(CouncilMunicipality.municipality_code).where(
+        CouncilMunicipality.council_id == council_id
+    )
+    return sorted(session.scalars(query))
+
+
+def members_of(session: Session, council_id: int) -> list[Membership]:
+    query = select(Membership).where(Membership.organisation_id == council_id)
+    return list(session.scalars(query.order_by(Membership.id)))
+
+
+def save_council(
+    session: Session, actor: User, data: dict[str, Any], council_id: int | None = None
+) -> Organisation:
+    """Create or edit a council with its scope (occupation concept ids) and municipalities."""
+    require(actor, Permission.COUNCIL_MANAGE)
+    org = council(session, council_id) if council_id else None
+    concept_ids = [int(c) for c in data.get("occupation_ids") or []]
+    codes = list(data.get("municipality_codes") or [])
+    known = set(session.scalars(select(Municipality.code).where(Municipality.code.in_(codes))))
+    if set(codes) - known:
+        raise ValidationFailed({"municipality_codes": [_l("Choose kommuner from the list.")]})
+    found = session.scalars(
+        select(Concept).where(Concept.id.in_(concept_ids), Concept.kind == "occupation")
+    ).all()
+    if len(found) != len(set(concept_ids)):
+        raise ValidationFailed({"occupation_ids": [_l("Choose occupations from the list.")]})
+    if org is None:
+        org = Organisation(kind=OrgKind.COUNCIL, status=OrgStatus.ACTIVE, name=data["name"])
+        session.add(org)
+    org.name = data["name"]
+    org.branch = data.get("branch") or None
+    session.flush()
+    session.execute(delete(CouncilOccupation).where(CouncilOccupation.council_id == org.id))
+    session.execute(delete(CouncilMunicipality).where(CouncilMunicipality.council_id == org.id))
+    session.add_all(CouncilOccupation(council_id=org.id, concept_id=c) for c in set(concept_ids))
+    session.add_all(CouncilMunicipality(council_id=org.id, municipality_code=c) for c in known)
+    session.flush()
+    audit.record(
+        session,
+        "council.saved",
+        actor_id=actor.id,
+        subject_type="organisation",
+        subject_id=org.id,
+        data={"occupations": sorted(set(concept_ids)), "municipalities": sorted(known)},
+    )
+    return org
+
+
+def add_member(session: Session, actor: User, council_id: int, email: str, role: str) -> Membership:
+    """Add an existing account to the council as assessor or chair."""
+    require(actor, Permission.COUNCIL_MANAGE)
+    org = council(session, council_id)
+    if role not in (Role.ASSESSOR.value, Role.CHAIR.value):
+        raise ValidationFailed({"role": [_l("Choose assessor or chair.")]})
+    user = session.scalar(select(User).where(User.email == (email or "").strip().casefold()))
+    if user is None:
+        raise ValidationFailed({"email": [_l("There is no account with that e-mail address.")]})
+    exists = session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.organisation_id == org.id,
+            Membership.role == Role(role),
+        )
+    )
+    if exists:
+        raise ValidationFailed({"email": [_l("That person already has this role in the council.")]})
+    membership = Membership(user_id=user.id, organisation_id=org.id, role=Role(role))
+    session.add(membership)
+    session.flush()
+    session.refresh(user)
+    audit.record(
+        session,
+        "council.member_added",
+        actor_id=actor.id,
+        subject_type="organisation",
+        subject_id=org.id,
+        data={"user_id": user.id, "role": role},
+    )
+    return membership
+
+
+def remove_member(session: Session, actor: User, council_id: int, membership_id: int) -> None:
+    require(actor, Permission.COUNCIL_MANAGE)
+    membership = session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != council_id:
+        raise NotFound(_l("No such member."))
+    held = session.scalar(
+        select(func.count())
+        .select_from(ValidationCase)
+        .where(ValidationCase.assessor_id == membership.user_id)
+        .where(ValidationCase.council_id == council_id)
+        .where(ValidationCase.state.in_(("in_assessment", "awaiting_learner")))
+    )
+    if held and membership.role is Role.ASSESSOR:
+        raise Conflict(_l("The assessor holds open cases; they must release them first."))
+    user_id, role = membership.user_id, membership.role.value
+    session.delete(membership)
+    session.flush()
+    audit.record(
+        session,
+        "council.member_removed",
+        actor_id=actor.id,
+        subject_type="organisation",
+        subject_id=council_id,
+        data={"user_id": user_id, "role": role},
+    )
+
+
+def suggested_councils(
+    session: Session, occupation_ids: list[int], municipality: str | None
+) -> list[Organisation]:
+    """Return every council, those whose scope and kommuner fit first."""
+    wanted = set(occupation_ids)
+    codes = {
+        c.code for c in session.scalars(select(Concept).where(Concept.id.in_(wanted))) if c.code
+    }
+
+    def fit(org: Organisation) -> tuple[int, str]:
+        scope = scope_of(session, org.id)
+        in_scope = any(c.id in wanted or (c.code and c.code in codes) for c in scope)
+        serves = municipality in municipalities_of(session, org.id) if municipality else False
+        return (-(2 * in_scope + serves), org.name)
+
+    return sorted(councils(session), key=fit)
+
+
+# --- jäv ----------------------------------------------------------------------------------
+
+
+def declare_conflict(session: Session, assessor: User, learner_id: int) -> None:
+    """Record that ``assessor`` must never assess ``learner_id``."""
+    exists = session.scalar(
+        select(ConflictDeclaration).where(
+            ConflictDeclaration.assessor_id == assessor.id,
+            ConflictDeclaration.learner_id == learner_id,
+        )
+    )
+    if exists is None:
+        session.add(ConflictDeclaration(assessor_id=assessor.id, learner_id=learner_id))
+        session.flush()
+
+
+def has_conflict(session: Session, assessor: User, learner_id: int) -> bool:
+    """Return whether ``assessor`` is jävig for this learner."""
+    if assessor.id == learner_id:
+        return True
+    declared = session.scalar(
+        select(ConflictDeclaration.id).where(
+            ConflictDeclaration.assessor_id == assessor.id,
+            ConflictDeclaration.learner_id == learner_id,
+        )
+    )
+    if declared:
+        return True
+    # Every organisation the assessor belongs to, not only councils: an employer counts most.
+    own = {m.organisation_id: m.organisation for m in assessor.memberships if m.organisation}
+    if not own:
+        return False
+    shared = session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == learner_id, Membership.organisation_id.in_(own)
+        )
+    )
+    if shared:
+        return True
+    portfolio = session.scalar(select(Portfolio).where(Portfolio.user_id == learner_id))
+    names = {org.name.strip().casefold() for org in own.values()}
+    return portfolio is not None and any(
+        e.end is None and e.employer_name.strip().casefold() in names for e in portfolio.experiences
+    )

@@ -1,0 +1,188 @@
+"""Pages for validation: the learner's cases, the assessor's queue, assessing and deciding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from eportfolio.credentials import services as credentials
+from eportfolio.db import db
+from eportfolio.errors import DomainError
+from eportfolio.permissions import AUTHENTICATED, Permission, access, requires
+from eportfolio.portfolios.services import portfolio_for
+from eportfolio.schemas import load
+from eportfolio.validation import councils, queue, services
+from eportfolio.validation.schemas import (
+    CaseCreateSchema,
+    ClaimAssessmentSchema,
+    QueueFilterSchema,
+    TransitionSchema,
+)
+from eportfolio.validation.states import Action, Part, State
+
+bp = Blueprint("validation", __name__, url_prefix="/validation")
+Page = Response | tuple[str, int]
+
+
+def _form(*lists: str) -> dict[str, Any]:
+    data: dict[str, Any] = request.form.to_dict()
+    for name in lists:
+        data[name] = [v for v in request.form.getlist(name) if v]
+    return data
+
+
+@bp.get("")
+@access(requires(Permission.CASE_CREATE))
+def my_cases() -> str:
+    cases = services.my_cases(db.session, current_user)
+    return render_template("validation/my_cases.html", cases=cases)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(requires(Permission.CASE_CREATE))
+def new_case() -> Page:
+    portfolio = portfolio_for(db.session, current_user)
+    form: dict[str, Any] = {"claim_ids": []}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        form = _form("claim_ids")
+        try:
+            data = load(CaseCreateSchema(), form)
+            case = services.create_case(
+                db.session,
+                current_user,
+                data["council_id"],
+                data["claim_ids"],
+                data["occupation_id"],
+            )
+        except DomainError as exc:
+            errors = exc.errors
+        else:
+            return redirect(url_for("validation.case", case_id=case.id))  # type: ignore[return-value]
+    occupations = [t.concept_id for t in portfolio.targets]
+    suggested = councils.suggested_councils(db.session, occupations, portfolio.municipality_code)
+    return render_template(
+        "validation/new_case.html",
+        portfolio=portfolio,
+        councils=suggested,
+        form=form,
+        errors=errors,
+    ), 422 if errors else 200
+
+
+def _case_page(case: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Page:
+    session = db.session
+    parts = services.parts_of(session, current_user, case)
+    issued = credentials._credentials_of_case(session, case.id)
+    return render_template(
+        "validation/case.html",
+        case=case,
+        parts=parts,
+        Part=Part,
+        State=State,
+        actions=services.allowed_actions(session, current_user, case),
+        issued=issued if Part.LEARNER in parts or Part.CHAIR in parts else [],
+        methods=services.METHODS,
+        errors=errors or {},
+        form=request.form if errors else {},
+    ), status
+
+
+@bp.get("/cases/<int:case_id>")
+@access(AUTHENTICATED)
+def case(case_id: int) -> Page:
+    return _case_page(services.case_for(db.session, current_user, case_id))
+
+
+@bp.post("/cases/<int:case_id>/actions/<action>")
+@access(AUTHENTICATED)
+def act(case_id: int, action: str) -> Page:
+    item = services.case_for(db.session, current_user, case_id)
+    try:
+        data = load(TransitionSchema(), {**request.form.to_dict(), "action": action})
+        services.transition(db.session, current_user, item, data["action"], data["reason"])
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        return _case_page(item, exc.errors, 422)
+    flash(_("Done: the case is now “%(state)s”.", state=str(STATE_NAMES[item.state])), "success")
+    if action == Action.RELEASE:
+        return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
+    return redirect(url_for("validation.case", case_id=item.id))  # type: ignore[return-value]
+
+
+@bp.post("/cases/<int:case_id>/claims/<int:claim_id>")
+@access(requires(Permission.ASSESSOR_HOME))
+def assess(case_id: int, claim_id: int) -> Page:
+    item = services.case_for(db.session, current_user, case_id)
+    try:
+        data = load(ClaimAssessmentSchema(), request.form.to_dict())
+        services.assess_claim(db.session, current_user, item, claim_id, data)
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        errors = {f"{k}-{claim_id}" if k != "_schema" else k: v for k, v in exc.errors.items()}
+        return _case_page(item, errors, 422)
+    flash(_("The assessment is saved."), "success")
+    return redirect(url_for("validation.case", case_id=item.id, _anchor=f"claim-{claim_id}"))  # type: ignore[return-value]
+
+
+@bp.post("/cases/<int:case_id>/conflict")
+@access(requires(Permission.ASSESSOR_HOME))
+def declare_conflict(case_id: int) -> Response:
+    item = services.case_for(db.session, current_user, case_id)
+    councils.declare_conflict(db.session, current_user, item.learner_id)
+    flash(_("Noted: you will not be given this person's cases."), "success")
+    return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
+
+
+@bp.get("/queue")
+@access(requires(Permission.ASSESSOR_HOME))
+def queue_page() -> Page:
+    errors: dict[str, Any] = {}
+    args = {k: v for k, v in request.args.items() if v}
+    try:
+        filters = load(QueueFilterSchema(), args)
+    except DomainError as exc:
+        errors, filters = exc.errors, {}
+    items = queue.queue(db.session, current_user, filters)
+    return render_template(
+        "validation/queue.html",
+        items=items,
+        counts=queue.counts(queue.queue(db.session, current_user, {})),
+        filters=args,
+        errors=errors,
+        states=[s for s in State if s is not State.DRAFT],
+    ), 422 if errors else 200
+
+
+@bp.post("/queue/take-next")
+@access(requires(Permission.ASSESSOR_HOME))
+def take_next() -> Response:
+    item = queue.take_next(db.session, current_user)
+    if item is None:
+        flash(_("There is no case for you to take right now."), "info")
+        return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
+    return redirect(url_for("validation.case", case_id=item.id))  # type: ignore[return-value]
+
+
+STATE_NAMES = {
+    State.DRAFT: _l("Draft"),
+    State.SUBMITTED: _l("Submitted"),
+    State.IN_ASSESSMENT: _l("In assessment"),
+    State.AWAITING_LEARNER: _l("Waiting for you to add evidence"),
+    State.ASSESSED: _l("Assessed, waiting for the chair"),
+    State.CERTIFIED: _l("Certified"),
+    State.NOT_CERTIFIED: _l("Not certified"),
+    State.WITHDRAWN: _l("Withdrawn"),
+    State.REASSESSMENT_REQUESTED: _l("Omprövning requested"),
+}
+
+
+@bp.app_template_filter("case_state")
+def case_state(state: State) -> str:
+    return str(STATE_NAMES[State(state)])
