@@ -30,8 +30,14 @@ def _flask(args: list[str], url: str) -> tuple[float, float, str]:
     """Run one CLI command; return (seconds, peak RSS in MB of that process, output)."""
     env = {**os.environ, "DATABASE_URL": url, "ENV": "development"}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -68,9 +74,13 @@ def run(url: str) -> dict[str, object]:
         extra = ["--skip-dangling"] if source == "esco" else []
         first = _flask(["taxonomy", "import", source, str(path), *extra], url)
         again = _flask(["taxonomy", "import", source, str(path), *extra], url)
-        out[source] = {"import_s": round(first[0], 1), "peak_rss_mb": round(first[1]),
-                       "reimport_s": round(again[0], 1), "summary": first[2],
-                       "reimport_summary": again[2]}
+        out[source] = {
+            "import_s": round(first[0], 1),
+            "peak_rss_mb": round(first[1]),
+            "reimport_s": round(again[0], 1),
+            "summary": first[2],
+            "reimport_summary": again[2],
+        }
     return out
 
 
@@ -83,12 +93,18 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         result: dict[str, object] = {
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "platform": platform.platform()},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+            },
             "sqlite": run(f"sqlite:///{tmp}/bench.db"),
         }
-    result["postgresql"] = run(_fresh_postgres(args.database_url)) if args.database_url \
+    result["postgresql"] = (
+        run(_fresh_postgres(args.database_url))
+        if args.database_url
         else "skipped: no --database-url"
+    )
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

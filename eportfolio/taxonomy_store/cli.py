@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 from tqdm import tqdm
 
 from eportfolio.db import db
 from eportfolio.taxonomy_store import bristyrken as shortage
 from eportfolio.taxonomy_store.importer import import_taxonomy
+from eportfolio.taxonomy_store.models import Concept, ConceptLabel, ConceptRelation
 from eportfolio.taxonomy_store.search import stats
 from taxonomy import Taxonomy, TaxonomyFormatError
 from taxonomy import bristyrken as parse
+from taxonomy.ssyk_names import match_ssyk4
 
 taxonomy_cli = AppGroup("taxonomy", help="Taxonomy imports and statistics.")
 
@@ -112,7 +116,48 @@ def _bristyrken_records(path: Path, fmt: str, period: str | None) -> list[parse.
     if not period:
         raise click.UsageError("--period is needed for Yrkesbarometer data (e.g. 2025-1)")
     long_csv = path / "barometer_regional_long.csv" if path.is_dir() else path
-    return list(parse.iter_barometer_csv(long_csv, period=period))
+    first = list(parse.iter_barometer_csv(long_csv, period=period))
+    # The barometer names its occupations without SSYK codes: match the names to the labels of
+    # the SSYK groups (and occupation names) in the database.
+    names = {r.occupation_ref: r.occupation_label for r in first if r.occupation_label}
+    with db.standalone() as session:
+        labels = ssyk_labels(session)
+    codes = match_ssyk4(set(names.values()), labels) if labels else {}
+    by_ref = {ref: codes.get(name) for ref, name in names.items()}
+    matched = sum(1 for code in by_ref.values() if code)
+    click.echo(f"barometer occupations matched to SSYK-4 by name: {matched} of {len(by_ref)}")
+    return list(parse.iter_barometer_csv(long_csv, period=period, ssyk4=by_ref))
+
+
+def ssyk_labels(session: Any) -> dict[str, str]:
+    """Return label -> SSYK-4 code for every stored SSYK group and the occupations under one."""
+    groups = {
+        cid: code
+        for cid, code in session.execute(
+            select(Concept.id, Concept.code).where(
+                Concept.kind == "occupation-group", Concept.code.is_not(None)
+            )
+        )
+        if code and len(code) == 4 and code.isdigit()
+    }
+    labels: dict[str, str] = {}
+    for cid, text in session.execute(
+        select(ConceptLabel.concept_id, ConceptLabel.text).where(
+            ConceptLabel.concept_id.in_(list(groups)), ConceptLabel.lang == "sv"
+        )
+    ):
+        labels[text] = groups[cid]
+    for text, group_id in session.execute(
+        select(ConceptLabel.text, ConceptRelation.target_id)
+        .join(ConceptRelation, ConceptRelation.source_id == ConceptLabel.concept_id)
+        .where(
+            ConceptRelation.kind == "broader",
+            ConceptRelation.target_id.in_(list(groups)),
+            ConceptLabel.lang == "sv",
+        )
+    ):
+        labels.setdefault(text, groups[group_id])
+    return labels
 
 
 @taxonomy_cli.command("import-demand")

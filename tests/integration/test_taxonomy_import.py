@@ -157,3 +157,50 @@ def test_cli_import_reports_a_summary(app: Flask, db_session: Session) -> None:
     assert "0 added, 0 changed, 0 deprecated" in second.output
     stats = runner.invoke(args=["taxonomy", "stats"])
     assert '"skill"' in stats.output
+
+
+@pytest.mark.slow
+def test_yrkesbarometer_and_ad_counts_import_with_ssyk_codes_found_by_name(
+    app: Flask, db_session: Session
+) -> None:
+    from eportfolio.taxonomy_store.models import DemandCount, ShortageAssessment
+
+    runner = app.test_cli_runner()
+    jobtech = shared_dir("data", "jobtech-taxonomy")
+    barometer = shared_dir("data", "af-yrkesbarometer-regional")
+    ads = shared_dir("data", "af-ads-2024") / "ads_2024_by_ssyk4_municipality.csv"
+    assert runner.invoke(args=["taxonomy", "import", "jobtech", str(jobtech)]).exit_code == 0
+    result = runner.invoke(
+        args=[
+            "taxonomy",
+            "import-bristyrken",
+            str(barometer),
+            "--format",
+            "yrkesbarometer",
+            "--period",
+            "2025-1",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    skane = db_session.scalars(
+        select(ShortageAssessment).where(ShortageAssessment.area_code == "12")
+    ).all()
+    assert len(skane) == 166
+    assert sum(1 for a in skane if a.ssyk4) >= 120  # most names find their SSYK group
+    again = runner.invoke(
+        args=[
+            "taxonomy",
+            "import-bristyrken",
+            str(barometer),
+            "--format",
+            "yrkesbarometer",
+            "--period",
+            "2025-1",
+        ]
+    )
+    assert "0 added, 0 updated" in again.output
+    assert runner.invoke(args=["taxonomy", "import-demand", str(ads)]).exit_code == 0
+    osby = db_session.scalar(
+        select(func.sum(DemandCount.ads)).where(DemandCount.kommunkod == "1273")
+    )
+    assert osby == 791
