@@ -600,6 +600,7 @@ def run_size(world: World, n: int, args: argparse.Namespace) -> dict[str, Any]:
     agree = all(answers[name][i] == core[i] for name in answers for i in range(len(answers[name])))
     out["topk_agree"] = agree
     out["gated_needs"] = {name: len(a) for name, a in answers.items()}
+    out["load_avg_1min"] = round(os.getloadavg()[0], 2)
     out["explained"] = all(m.explanation is not None for ms_ in full for m in ms_)
     if pg is not None:
         pg.execute("DROP TABLE IF EXISTS portfolio_skills, portfolio_occupations")
@@ -635,6 +636,7 @@ def machine() -> dict[str, Any]:
         "sklearn": sklearn.__version__,
         "duckdb": duckdb.__version__,
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_avg_1_5_15": [round(x, 2) for x in os.getloadavg()],  # other work on the box
     }
 
 
