@@ -81,8 +81,12 @@ def users_create(
     email: str, role: str, display_name: str | None, organisation_id: int | None, password: str
 ) -> None:
     """Create an account with one role."""
+    # Messages are translated per request; an operator's terminal gets them in English.
     try:
-        with db.standalone() as session:
+        with (
+            current_app.test_request_context(headers={"Accept-Language": "en"}),
+            db.standalone() as session,
+        ):
             org = session.get(Organisation, organisation_id) if organisation_id else None
             if organisation_id and org is None:
                 raise click.ClickException(f"no organisation with id {organisation_id}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, redirect, request, url_for
-from flask_login import current_user
+import time
+
+from flask import Flask, Response, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 from werkzeug.exceptions import (
     Forbidden,
     RequestEntityTooLarge,
@@ -72,6 +74,23 @@ def _check_api_content_type() -> None:
         raise UnsupportedMediaType()
 
 
+def _expire_idle_session() -> None:
+    """End a cookie session idle for longer than the session lifetime, whatever the cookie says.
+
+    The cookie's own expiry only asks the browser to forget it; a copied cookie would live on.
+    """
+    if g.get("token_auth") or not current_user.is_authenticated:
+        return
+    now = int(time.time())
+    seen = session.get("seen")
+    limit = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if isinstance(seen, int) and now - seen > limit:
+        logout_user()
+        session.clear()
+        return
+    session["seen"] = now
+
+
 def check_route_access() -> Response | None:
     """Enforce the route's declared rule before its view runs; no rule means no entry."""
     if request.endpoint is None:
@@ -85,6 +104,7 @@ def check_route_access() -> Response | None:
         raise Forbidden()
     # Authenticate first (a bearer token counts only on the API), then protect cookie sessions.
     _authenticate_bearer()
+    _expire_idle_session()
     user = current_user._get_current_object() if current_user.is_authenticated else None
     # Forged requests ride on cookies: token calls and anonymous API calls carry none to abuse.
     cookie_session = not g.get("token_auth") and not (is_api_request() and user is None)

@@ -275,3 +275,61 @@ def test_account_page_creates_shows_once_and_revokes_tokens(
         client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     )
     assert client.get("/api/v1/me").status_code == 200
+
+
+def test_an_idle_session_ends_after_thirty_minutes(client: FlaskClient, create_user: Any) -> None:
+    import time
+
+    login(client, create_user())
+    assert client.get("/account").status_code == 200
+    with client.session_transaction() as sess:
+        sess["seen"] = int(time.time()) - 31 * 60  # as if the person left 31 minutes ago
+    assert client.get("/account").status_code == 302
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_operators_create_accounts_from_the_command_line(app: Flask, db_session: Session) -> None:
+    runner = app.test_cli_runner()
+    ok = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Ny.Samordnare@Kristianstad.se",
+            "--role",
+            "coordinator",
+            "--name",
+            "Ny Samordnare",
+            "--password",
+            GOOD,
+        ]
+    )
+    assert ok.exit_code == 0, ok.output
+    user = db_session.scalar(select(User).where(User.email == "ny.samordnare@kristianstad.se"))
+    assert user is not None and [r.value for r in user.roles] == ["coordinator"]
+    weak = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@example.se",
+            "--role",
+            "admin",
+            "--password",
+            "password123",
+        ]
+    )
+    assert weak.exit_code != 0 and "password" in weak.output
+    no_org = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "y@example.se",
+            "--role",
+            "assessor",
+            "--password",
+            GOOD,
+        ]
+    )
+    assert no_org.exit_code != 0
