@@ -1,0 +1,192 @@
+"""Rows for pages, CSV files and the API, cut from one snapshot so all three agree."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eportfolio.regional.aggregates import display
+from eportfolio.regional.modules import modules_teaching_uris
+from eportfolio.regional.municipalities import SKANE_COUNTY, SKNO_MUNICIPALITIES
+from eportfolio.taxonomy_store.models import Concept
+
+REGION = "SKNO"
+NAMES = dict(SKNO_MUNICIPALITIES)
+MAX_GAP_ROWS = 20
+
+
+def area_name(area: str) -> str:
+    return NAMES.get(area, "Skåne Nordost")
+
+
+def _cell(table: dict[str, Any], row: int, area: str, kommuner: list[str]) -> int | None:
+    """A count for one area: a kommun's cell, or the region's total."""
+    if area == REGION:
+        return table["row_totals"][row]  # type: ignore[no-any-return]
+    return table["cells"][row][kommuner.index(area)]  # type: ignore[no-any-return]
+
+
+def shortage_of(data: dict[str, Any], group: str, area: str) -> str | None:
+    """The recruitment situation: the kommun's own assessment, else Skåne's."""
+    by_area = data["shortage"].get(group, {})
+    return by_area.get(area) or by_area.get(SKANE_COUNTY)
+
+
+def group_label(data: dict[str, Any], group: str, lang: str) -> str:
+    labels = data["labels"].get(group) or {}
+    return f"{group} {labels.get(lang) or labels.get('sv') or ''}".strip()
+
+
+def groups_shown(data: dict[str, Any], group: str | None) -> list[int]:
+    return [k for k, g in enumerate(data["groups"]) if group in (None, "", g)]
+
+
+def supply_rows(
+    data: dict[str, Any], area: str, group: str | None, lang: str
+) -> list[dict[str, Any]]:
+    """One row per occupation group: demand beside supply in the chosen area."""
+    kommuner = data["kommuner"]
+    ads = data["ads"]
+    out = []
+    for k in groups_shown(data, group):
+        g = data["groups"][k]
+        needs = data["needs"].get(g, [0] * len(kommuner))
+        by_kommun = ads["by_kommun"].get(g, [0] * len(kommuner))
+        out.append(
+            {
+                "ssyk4": g,
+                "label": group_label(data, g, lang),
+                "shortage": shortage_of(data, g, area),
+                "needs": sum(needs) if area == REGION else needs[kommuner.index(area)],
+                "ads": sum(by_kommun) if area == REGION else by_kommun[kommuner.index(area)],
+                "ads_skane": ads["skane"].get(g, 0),
+                "targeting": _cell(data["targeting"], k, area, kommuner),
+                "qualified": _cell(data["qualified"], k, area, kommuner),
+                "validated": _cell(data["validated"], k, area, kommuner),
+            }
+        )
+    return out
+
+
+def kommun_rows(data: dict[str, Any], group: str) -> list[dict[str, Any]]:
+    """One group compared across the seven kommuner and the region."""
+    if group not in data["groups"]:
+        return []
+    data["groups"].index(group)
+    rows = []
+    for area in [*data["kommuner"], REGION]:
+        row = supply_rows(data, area, group, "sv")[0]
+        rows.append({"area": area, "name": area_name(area), **row})
+    return rows
+
+
+def gap_rows(
+    session: Session, data: dict[str, Any], area: str, group: str | None, lang: str
+) -> list[dict[str, Any]]:
+    """Missing skills ranked by people they would lift over the threshold, and who teaches them.
+
+    Without a chosen group the list spans every bristyrke in the area.
+    """
+    kommuner = data["kommuner"]
+    found = []
+    for g in data["groups"]:
+        if group and g != group:
+            continue
+        if not group and shortage_of(data, g, area) != "brist":
+            continue
+        gaps = data["gaps"].get(g) or {"skills": []}
+        for row, uri in enumerate(gaps["skills"]):
+            found.append((g, uri, _cell(gaps["lifted"], row, area, kommuner), row))
+    # Hidden counts go last; the snapshot's order (by the region's count) breaks ties.
+    found.sort(key=lambda f: (f[2] is None, -(f[2] or 0), f[3], f[0]))
+    found = found[:MAX_GAP_ROWS]
+    uris = {f[1] for f in found}
+    labels = {
+        c.uri: c.label(lang) for c in session.scalars(select(Concept).where(Concept.uri.in_(uris)))
+    }
+    teaching = modules_teaching_uris(session, uris)
+    return [
+        {
+            "skill": uri,
+            "skill_label": labels.get(uri, uri),
+            "ssyk4": g,
+            "group_label": group_label(data, g, lang),
+            "lifted": lifted,
+            "modules": [
+                {"id": m.id, "name": m.name, "centre": m.organisation.name}
+                for m in teaching.get(uri, [])
+            ],
+        }
+        for g, uri, lifted, _ in found
+    ]
+
+
+def near_count(data: dict[str, Any], area: str, group: str | None) -> int | None:
+    if not group or group not in data["gaps"]:
+        return None
+    return _cell(data["gaps"][group]["near"], 0, area, data["kommuner"])
+
+
+def ads_trend(data: dict[str, Any], group: str | None) -> list[tuple[str, int]]:
+    """Job ads in the region per period, for one group or all."""
+    totals: dict[str, int] = {}
+    for g, periods in data["ads"]["trend"].items():
+        if group and g != group:
+            continue
+        for period, n in periods.items():
+            totals[period] = totals.get(period, 0) + n
+    return sorted(totals.items())
+
+
+def validation_rows(table: dict[str, Any], states: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for k, key in enumerate(table["keys"]):
+        rows.append(
+            {
+                "key": key,
+                "label": table["labels"].get(key, key),
+                "total": table["row_totals"][k],
+                **dict(zip(states, table["cells"][k], strict=True)),
+                **table["stats"][k],
+            }
+        )
+    return rows
+
+
+def to_csv(header: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> str:
+    """Write rows as CSV with the given (key, heading) columns; hidden counts read "<5"."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([title for _key, title in header])
+    for row in rows:
+        writer.writerow([_csv_value(row.get(key), key) for key, _title in header])
+    return buffer.getvalue()
+
+
+COUNT_KEYS = {"targeting", "qualified", "validated", "lifted", "total"}
+
+
+def _csv_value(value: Any, key: str) -> str:
+    if isinstance(value, list):
+        return ", ".join(f"{m['name']} ({m['centre']})" for m in value)
+    if value is None:
+        return "<5" if key in COUNT_KEYS or key in STATE_KEYS else ""
+    return str(value)
+
+
+STATE_KEYS = {
+    "submitted",
+    "in_assessment",
+    "awaiting_learner",
+    "reassessment_requested",
+    "assessed",
+    "certified",
+    "not_certified",
+    "withdrawn",
+}
+__all__ = ["display"]

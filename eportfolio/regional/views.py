@@ -1,0 +1,317 @@
+"""Regional overview pages for coordinators and chairs, CSV downloads, the training catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eportfolio.db import db
+from eportfolio.errors import DomainError
+from eportfolio.permissions import Permission, access, requires
+from eportfolio.regional import modules as catalogue
+from eportfolio.regional import report, services
+from eportfolio.regional.charts import bar_chart
+from eportfolio.regional.schemas import ModuleSchema
+from eportfolio.schemas import load
+
+bp = Blueprint("regional", __name__)
+OVERVIEW = requires(Permission.REGIONAL_OVERVIEW_VIEW)
+VALIDATION = requires(Permission.REGIONAL_VALIDATION_VIEW)
+MANAGE = requires(Permission.TRAINING_MODULE_MANAGE)
+Page = str | tuple[str, int] | Response
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def _filters(data: dict[str, Any]) -> tuple[str, str | None]:
+    """The chosen area and group; anything unknown falls back to the whole region."""
+    area = request.args.get("kommun") or report.REGION
+    if area not in data["kommuner"]:
+        area = report.REGION
+    group = request.args.get("group") or None
+    if group not in data["groups"]:
+        group = None
+    return area, group
+
+
+@bp.get("/regional")
+@access(OVERVIEW)
+def overview() -> str:
+    data, computed_at, fresh = services.overview(db.session)
+    area, group = _filters(data)
+    lang = _lang()
+    rows = report.supply_rows(data, area, group, lang)
+    gaps = report.gap_rows(db.session, data, area, group, lang)
+    compare = report.kommun_rows(data, group) if group else []
+    trend = report.ads_trend(data, group)
+    area_label = report.area_name(area)
+    charts = {
+        "supply": bar_chart(
+            "chart-supply",
+            _("People at or above the threshold per occupation group, %(area)s", area=area_label),
+            _("Bars show the same numbers as the table below. Counts under 5 show as <5."),
+            [r["label"] for r in rows],
+            [r["qualified"] for r in rows],
+            [r["shortage"] == "brist" for r in rows],
+        ),
+        "gaps": bar_chart(
+            "chart-gaps",
+            _(
+                "Skills that would lift the most people over the threshold, %(area)s",
+                area=area_label,
+            ),
+            _("Each bar is the number of people one more skill would lift over the threshold."),
+            [g["skill_label"] for g in gaps],
+            [g["lifted"] for g in gaps],
+        ),
+    }
+    if compare:
+        charts["compare"] = bar_chart(
+            "chart-compare",
+            _("Kommuner compared: people at or above the threshold"),
+            _("One bar per kommun and one for the whole region, as in the table beside it."),
+            [r["name"] for r in compare],
+            [r["qualified"] for r in compare],
+        )
+    if len(trend) > 1:
+        charts["trend"] = bar_chart(
+            "chart-trend",
+            _("Job ads in Skåne Nordost per period"),
+            _("One bar per period of imported job-ad counts."),
+            [p for p, _n in trend],
+            [n for _p, n in trend],
+        )
+    return render_template(
+        "regional/overview.html",
+        data=data,
+        area=area,
+        group=group,
+        rows=rows,
+        gaps=gaps,
+        compare=compare,
+        trend=trend,
+        charts=charts,
+        near=report.near_count(data, area, group),
+        area_label=area_label,
+        computed_at=computed_at,
+        fresh=fresh,
+        kommuner=[(code, report.area_name(code)) for code in data["kommuner"]],
+        group_options=[(g, report.group_label(data, g, lang)) for g in data["groups"]],
+    )
+
+
+SUPPLY_COLUMNS = [
+    ("ssyk4", "SSYK"),
+    ("label", "Yrkesgrupp"),
+    ("shortage", "Rekryteringsläge"),
+    ("needs", "Öppna behov"),
+    ("ads", "Annonser"),
+    ("ads_skane", "Annonser Skåne"),
+    ("targeting", "Siktar på yrket"),
+    ("qualified", "Når tröskeln"),
+    ("validated", "Validerade eller certifierade"),
+]
+GAP_COLUMNS = [
+    ("skill", "Begrepp"),
+    ("skill_label", "Kompetens"),
+    ("ssyk4", "SSYK"),
+    ("group_label", "Yrkesgrupp"),
+    ("lifted", "Personer över tröskeln"),
+    ("modules", "Utbildning"),
+]
+COMPARE_COLUMNS = [("area", "Kod"), ("name", "Område"), *SUPPLY_COLUMNS[3:]]
+
+
+@bp.get("/regional/<any(supply, gaps, kommuner):table>.csv")
+@access(OVERVIEW)
+def download(table: str) -> Response:
+    data, _at, _fresh = services.overview(db.session)
+    area, group = _filters(data)
+    if table == "supply":
+        body = report.to_csv(SUPPLY_COLUMNS, report.supply_rows(data, area, group, _lang()))
+    elif table == "gaps":
+        body = report.to_csv(GAP_COLUMNS, report.gap_rows(db.session, data, area, group, _lang()))
+    else:
+        body = report.to_csv(COMPARE_COLUMNS, report.kommun_rows(data, group or ""))
+    return _csv(body, f"{table}-{area}{'-' + group if group else ''}.csv")
+
+
+def _csv(body: str, name: str) -> Response:
+    return Response(
+        "\ufeff" + body,  # Excel reads UTF-8 only with the mark
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _year() -> str:
+    years = services.validation_years(db.session)
+    year = request.args.get("year") or years[0]
+    if year not in years:
+        abort(404)
+    return year
+
+
+@bp.get("/regional/validation")
+@access(VALIDATION)
+def validation() -> str:
+    year = _year()
+    data, computed_at, fresh = services.validation(db.session, current_user, year)
+    councils = report.validation_rows(data["council"], data["states"])
+    occupations = report.validation_rows(data["occupation"], data["states"])
+    charts = {
+        "councils": bar_chart(
+            "chart-councils",
+            _("Cases submitted in %(year)s per valideringsråd", year=year),
+            _("Bars show the same numbers as the table below. Counts under 5 show as <5."),
+            [r["label"] for r in councils],
+            [r["total"] for r in councils],
+        ),
+        "trend": bar_chart(
+            "chart-years",
+            _("Cases submitted per year"),
+            _("One bar per year: the sum over the councils you may see."),
+            *_year_trend(),
+        ),
+    }
+    return render_template(
+        "regional/validation.html",
+        year=year,
+        years=services.validation_years(db.session),
+        data=data,
+        councils=councils,
+        occupations=occupations,
+        charts=charts,
+        computed_at=computed_at,
+        fresh=fresh,
+    )
+
+
+def _year_trend() -> tuple[list[str], list[int | None]]:
+    labels, values = [], []
+    for year in sorted(services.validation_years(db.session)):
+        data, _at, _fresh = services.validation(db.session, current_user, year)
+        totals = data["council"]["row_totals"]
+        labels.append(year)
+        values.append(None if any(t is None for t in totals) else sum(totals))
+    return labels, values
+
+
+VALIDATION_STATS = [
+    ("waiting_median", "Väntar, median dagar"),
+    ("waiting_p90", "Väntar, 90:e percentil dagar"),
+    ("decision_median", "Till beslut, median dagar"),
+    ("decision_p90", "Till beslut, 90:e percentil dagar"),
+    ("certification_rate", "Andel certifierade %"),
+]
+
+
+@bp.get("/regional/validation/<any(councils, occupations):table>.csv")
+@access(VALIDATION)
+def download_validation(table: str) -> Response:
+    year = _year()
+    data, _at, _fresh = services.validation(db.session, current_user, year)
+    source = data["council"] if table == "councils" else data["occupation"]
+    columns = [("label", "Namn"), ("total", "Inlämnade totalt")]
+    columns += [(s, s) for s in data["states"]] + VALIDATION_STATS
+    return _csv(
+        report.to_csv(columns, report.validation_rows(source, data["states"])),
+        f"validering-{table}-{year}.csv",
+    )
+
+
+# --- training catalogue -----------------------------------------------------------------------
+
+
+@bp.get("/training")
+@access(requires(Permission.TRAINING_CATALOGUE_VIEW))
+def training() -> str:
+    centre = request.args.get("centre", type=int)
+    return render_template(
+        "regional/training.html",
+        modules=catalogue.modules(db.session, centre),
+        centres=services.learning_centres(db.session),
+        centre=centre,
+        lang=_lang(),
+    )
+
+
+@bp.get("/training/modules.csv")
+@access(requires(Permission.TRAINING_CATALOGUE_VIEW))
+def training_csv() -> Response:
+    rows = [
+        {
+            "name": m.name,
+            "centre": m.organisation.name,
+            "skills": ", ".join(s.concept.label("sv") for s in m.skills),
+            "start": m.start_date.isoformat() if m.start_date else "",
+            "length": m.length or "",
+            "url": m.url or "",
+        }
+        for m in catalogue.modules(db.session)
+    ]
+    columns = [
+        ("name", "Namn"),
+        ("centre", "Lärcentrum"),
+        ("skills", "Kompetenser"),
+        ("start", "Start"),
+        ("length", "Längd"),
+        ("url", "Länk"),
+    ]
+    return _csv(report.to_csv(columns, rows), "utbildningar.csv")
+
+
+def _module_form(module_id: int | None) -> Page:
+    item = catalogue.module(db.session, module_id) if module_id else None
+    form: dict[str, Any] = {}
+    if item is not None:
+        form = {
+            "name": item.name,
+            "organisation_id": str(item.organisation_id),
+            "description": item.description or "",
+            "skills": "\n".join(s.concept.label(_lang()) for s in item.skills),
+            "start_date": item.start_date.isoformat() if item.start_date else "",
+            "length": item.length or "",
+            "url": item.url or "",
+        }
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            catalogue.save_module(db.session, current_user, load(ModuleSchema(), form), module_id)
+        except DomainError as exc:
+            errors = exc.errors
+        else:
+            return redirect(url_for("regional.training"))  # type: ignore[return-value]
+    return render_template(
+        "regional/module_form.html",
+        form=form,
+        errors=errors,
+        item=item,
+        centres=services.learning_centres(db.session),
+    ), 422 if errors else 200
+
+
+@bp.route("/training/new", methods=["GET", "POST"])
+@access(MANAGE)
+def new_module() -> Page:
+    return _module_form(None)
+
+
+@bp.route("/training/<int:module_id>/edit", methods=["GET", "POST"])
+@access(MANAGE)
+def edit_module(module_id: int) -> Page:
+    return _module_form(module_id)
+
+
+@bp.post("/training/<int:module_id>/delete")
+@access(MANAGE)
+def delete_module(module_id: int) -> Response:
+    catalogue.delete_module(db.session, current_user, module_id)
+    return redirect(url_for("regional.training"))  # type: ignore[return-value]
