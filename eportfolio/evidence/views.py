@@ -39,7 +39,8 @@ def _portfolio(permission: str) -> Portfolio:
 
 def _back(portfolio: Portfolio) -> Response:
     learner = portfolio.user_id if portfolio.user_id != current_user.id else None
-    return redirect(url_for("evidence.index", learner=learner))  # type: ignore[return-value]
+    guided = 1 if request.form.get("guided") else None  # stay in the guided first run
+    return redirect(url_for("evidence.index", learner=learner, guided=guided))  # type: ignore[return-value]
 
 
 def _page(portfolio: Portfolio, errors: dict[str, Any] | None = None, **forms: Any) -> Page:

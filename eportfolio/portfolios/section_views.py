@@ -220,6 +220,10 @@ def add_suggested() -> Response:
     added = services.add_claims(db.session, current_user, portfolio, ids)
     flash(_("%(n)s skills added. Check the level of each one.", n=len(added)), "success")
     learner = request.args.get("learner")
+    if request.form.get("guided"):  # stay on the guided step: the next skill can be typed
+        return redirect(
+            url_for("portfolios.new_claim", guided=1, **({"learner": learner} if learner else {}))
+        )
     return redirect(url_for("portfolios.overview", **({"learner": learner} if learner else {})))  # type: ignore[return-value]
 
 
