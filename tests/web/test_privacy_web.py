@@ -241,3 +241,36 @@ def test_guides_cannot_decide_for_the_learner(
         assert client.get(path).status_code == 403
         assert client.get(f"{path}?learner={learner.id}").status_code == 403
     assert _post(client, "/privacy/consents/matching", decision="give").status_code == 403
+
+
+def test_export_and_deletion_through_the_pages_and_the_api(
+    client: FlaskClient, create_user: Callable[..., Any], db_session: Session
+) -> None:
+    import io
+    import json
+    import zipfile
+
+    from eportfolio.accounts.models import User
+    from tests.conftest import DEMO_PASSWORD
+
+    learner = create_user("learner", display_name="Sara Export")
+    learner_id = learner.id
+    login(client, learner)
+    page = _post(client, "/privacy/export")
+    assert page.status_code == 200 and page.mimetype == "application/zip"
+    assert page.headers["Content-Disposition"].startswith("attachment;")
+    with zipfile.ZipFile(io.BytesIO(page.data)) as archive:
+        data = json.loads(archive.read("meritportfolj.json"))
+    page.close()  # a server closes the response, and with it the spooled zip
+    assert data["tables"]["users"][0]["display_name"] == "Sara Export"
+    api = client.get("/api/v1/me/export")
+    assert api.status_code == 200 and api.mimetype == "application/zip"
+    api.close()
+    wrong = _post(client, "/privacy/delete-account", password="inte mitt lösenord")
+    assert wrong.status_code == 422 and 'id="password-error"' in wrong.get_data(as_text=True)
+    done = _post(client, "/privacy/delete-account", password=DEMO_PASSWORD)
+    assert done.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(User, learner_id) is None
+    assert client.get("/account").status_code == 302  # logged out
+    assert client.get("/api/v1/me").status_code == 401
