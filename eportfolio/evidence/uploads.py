@@ -12,6 +12,7 @@ import struct
 import unicodedata
 import warnings
 import zlib
+from typing import Any
 
 import filetype
 from flask_babel import lazy_gettext as _l
@@ -157,9 +158,20 @@ def _check_pdf(data: bytes) -> None:
         raise _hidden_content()
 
 
-def _opens_script(root: object) -> bool:
-    text = repr(root)
-    return "/JavaScript" in text or "/JS" in text or "/Launch" in text
+def _opens_script(root: Any) -> bool:
+    """Whether the document runs an action when opened (JavaScript, launching a program)."""
+    for key in ("/OpenAction", "/AA"):
+        action = root.get(key)
+        action = action.get_object() if action is not None else None
+        if not isinstance(action, dict):
+            continue
+        actions = [action] + [a.get_object() for a in action.values() if hasattr(a, "get_object")]
+        for item in actions:
+            if isinstance(item, dict) and (
+                item.get("/S") in ("/JavaScript", "/Launch") or "/JS" in item
+            ):
+                return True
+    return False
 
 
 def _check_png(data: bytes) -> None:
