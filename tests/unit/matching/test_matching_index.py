@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import claims
+from matching_world import claims
 
 from matching import Evidence, Need, NeedSkill, Portfolio
 

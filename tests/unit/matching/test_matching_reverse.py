@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import claims
+from matching_world import claims
 
 from matching import Need, NeedSkill, Portfolio, Recommender
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import claims
+from matching_world import claims
 
 from matching import Evidence, Need, NeedSkill, Portfolio, Status
 
@@ -135,7 +135,7 @@ def test_text_similarity_is_a_small_explained_signal(space, model):
 
 
 def test_pruned_search_with_all_signals_matches_brute_force(build):
-    from conftest import SKILLS
+    from matching_world import SKILLS
 
     rng = np.random.default_rng(11)
     levels, evidence = rng.integers(1, 5, 40_000), rng.integers(0, 4, 40_000)
