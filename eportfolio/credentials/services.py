@@ -30,7 +30,7 @@ def base_url() -> str:
     if configured:
         return str(configured).rstrip("/")
     # Issuer ids must be https (VC-JWT checks it), so development names its host over https too.
-    root = request.url_root if has_request_context() else "http://localhost:5000/"
+    root = request.url_root if has_request_context() else "http://127.0.0.1:5000/"  # make run
     return "https://" + root.split("://", 1)[1].rstrip("/")
 
 
@@ -307,10 +307,12 @@ def _token_of(text: str) -> str:
 
 def download_document(issued: IssuedCredential) -> dict[str, Any]:
     """Return the JSON download: the credential as data, with the signed VC-JWT beside it."""
-    from eportfolio.credentials.sign import _peek
+    from eportfolio.credentials.sign import _peek, _strip_jwt_claims
 
+    # The token was signed here and is read back from our own table: no need to re-verify.
     _, payload = _peek(issued.token or "")
-    return {"credential": payload, "jwt": issued.token, "verify": payload.get("id")}
+    credential = _strip_jwt_claims(payload)
+    return {"credential": credential, "jwt": issued.token, "verify": credential.get("id")}
 
 
 def strip_personal_data(session: Session, user: User) -> None:

@@ -166,6 +166,9 @@ def demo_load() -> None:
         load_seed_taxonomy(session)
         created = load_demo(session)
         load_demo_portfolios(session)
+        from eportfolio.demo.validation import load_demo_validation
+
+        load_demo_validation(session)
     click.echo(
         f"demo data loaded ({created} accounts created); password for all demo "
         f"accounts: {DEMO_PASSWORD}"

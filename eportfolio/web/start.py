@@ -56,6 +56,7 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                     Action(
                         _l("Ask for validation"),
                         _l("A valideringsråd can verify your skills and issue a kompetensintyg."),
+                        url_for("validation.my_cases"),
                     ),
                     Action(
                         _l("See matching jobs"),
@@ -84,7 +85,9 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                 _l("Valideringsråd"),
                 [
                     Action(
-                        _l("Review queue"), _l("Take the oldest case and assess the skill claims.")
+                        _l("Review queue"),
+                        _l("Take the oldest case and assess the skill claims."),
+                        url_for("validation.queue_page"),
                     ),
                 ],
             )
@@ -92,7 +95,9 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
     if Role.CHAIR in roles:
         sections[-1][1].append(
             Action(
-                _l("Approve certifications"), _l("Check assessed cases before they are certified.")
+                _l("Approve certifications"),
+                _l("Check assessed cases before they are certified."),
+                url_for("validation.queue_page", state="assessed"),
             )
         )
     pending = [

@@ -628,13 +628,30 @@ def _validation_items(
     """A submitted case of the learner's, and a certified one with its credential."""
     from eportfolio.accounts.models import Membership
     from eportfolio.credentials.models import IssuedCredential
+    from eportfolio.portfolios.models import SkillClaim
+    from eportfolio.portfolios.services import portfolio_for
+    from eportfolio.taxonomy_store.importer import import_taxonomy
+    from eportfolio.taxonomy_store.models import Concept
     from eportfolio.validation import services as validation
     from eportfolio.validation.states import Action
+    from taxonomy import Concept as TaxConcept
+    from taxonomy import ConceptKind, Label, Taxonomy
 
     learner, assessor = users["learner"], users["assessor"]
     council = assessor.organisations()[0]
     chair = create_user("chair", organisation=council)
-    done = validation.create_case(session, learner, council.id, [claim_id])
+    # Certified claims cannot be deleted, so certify another one than the routes delete.
+    tax = Taxonomy()
+    tax.add(TaxConcept("m:tig", ConceptKind.SKILL, "test", [Label("TIG-svetsning", "sv")]))
+    import_taxonomy(session, tax, source="test-validation", version="1")
+    certified = SkillClaim(
+        text_as_typed="TIG",
+        concept_id=session.query(Concept.id).filter_by(uri="m:tig").scalar(),
+        level=3,
+    )
+    portfolio_for(session, learner).claims.append(certified)
+    session.flush()
+    done = validation.create_case(session, learner, council.id, [certified.id])
     validation.transition(session, learner, done, Action.SUBMIT)
     validation.transition(session, assessor, done, Action.TAKE)
     assessment = {"method": "interview", "decision": "verified", "verified_level": 2}

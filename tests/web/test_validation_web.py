@@ -1,0 +1,180 @@
+"""The validation pages and API over HTTP: learner, assessor, chair and coordinator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from eportfolio.mail import outbox_messages
+from eportfolio.validation.models import ValidationCase
+from eportfolio.validation.states import State
+from tests.conftest import csrf_token, login, post_form
+from tests.validation_world import VWorld, build
+
+
+@pytest.fixture
+def w(app: Flask, db_session: Session, create_user: Callable[..., Any], create_org: Any) -> VWorld:
+    return build(db_session, create_user, create_org)
+
+
+def as_user(app: Flask, user: Any) -> FlaskClient:
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def act(client: FlaskClient, case_id: int, action: str, reason: str = "") -> Any:
+    return post_form(
+        client,
+        f"/validation/cases/{case_id}/actions/{action}",
+        {"reason": reason},
+        token_from=f"/validation/cases/{case_id}",
+    )
+
+
+def test_the_whole_path_over_the_pages(app: Flask, db_session: Session, w: VWorld) -> None:
+    learner = as_user(app, w.learner)
+    assert post_form(learner, "/validation/new", {"council_id": w.council.id}).status_code == 422
+    response = post_form(
+        learner,
+        "/validation/new",
+        {"council_id": w.council.id, "claim_ids": [str(i) for i in w.claim_ids[:2]]},
+    )
+    assert response.status_code == 302
+    case_id = int(re.search(r"/cases/(\d+)", response.headers["Location"]).group(1))
+    assert "Skicka till valideringsrådet" in learner.get(f"/validation/cases/{case_id}").get_data(
+        as_text=True
+    )
+    assert act(learner, case_id, "submit").status_code == 302
+
+    assessor = as_user(app, w.assessor)
+    queue = assessor.get("/validation/queue").get_data(as_text=True)
+    assert f"/validation/cases/{case_id}" in queue
+    taken = post_form(assessor, "/validation/queue/take-next", {}, token_from="/validation/queue")
+    assert taken.headers["Location"].endswith(f"/validation/cases/{case_id}")
+    assert act(assessor, case_id, "request_evidence").status_code == 422  # a reason is needed
+    assert act(assessor, case_id, "request_evidence", "Skicka ett intyg").status_code == 302
+
+    page = learner.get(f"/validation/cases/{case_id}").get_data(as_text=True)
+    assert "Skicka ett intyg" in page
+    assert act(learner, case_id, "resubmit").status_code == 302
+    case = db_session.get(ValidationCase, case_id)
+    db_session.refresh(case)
+    for row, decision in zip(case.claims, ("verified", "not_verified"), strict=True):
+        data = {"method": "interview", "decision": decision, "rationale": "Bedömt"}
+        if decision == "verified":
+            data["verified_level"] = "3"
+        response = post_form(
+            assessor,
+            f"/validation/cases/{case_id}/claims/{row.id}",
+            data,
+            token_from=f"/validation/cases/{case_id}",
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert act(assessor, case_id, "conclude").status_code == 302
+    assert act(assessor, case_id, "certify").status_code == 409  # four eyes
+
+    chair = as_user(app, w.chair)
+    assert act(chair, case_id, "certify").status_code == 302
+    db_session.refresh(case)
+    assert case.state is State.CERTIFIED
+    page = learner.get(f"/validation/cases/{case_id}").get_data(as_text=True)
+    assert "/credential.json" in page and "/certificate" in page
+    notes = learner.get("/notifications").get_data(as_text=True)
+    assert f"Valideringsärende {case_id} är certifierat" in notes
+    subjects = [m["Subject"] for m in outbox_messages(app.config["MAIL_OUTBOX_DIR"])]
+    assert any(str(case_id) in s for s in subjects)
+
+
+def test_an_assessor_of_another_council_sees_nothing(
+    app: Flask, db_session: Session, w: VWorld, create_user: Callable[..., Any]
+) -> None:
+    learner = as_user(app, w.learner)
+    created = learner.post(
+        "/api/v1/validation/cases",
+        json={"council_id": w.council.id, "claim_ids": w.claim_ids[:1], "submit": True},
+        headers={"X-CSRFToken": csrf_token(learner, "/account")},
+    )
+    assert created.status_code == 201 and created.get_json()["state"] == "submitted"
+    case_id = created.get_json()["id"]
+    stranger = as_user(app, create_user("assessor"))
+    assert stranger.get(f"/validation/cases/{case_id}").status_code == 404
+    assert stranger.get("/api/v1/validation/queue").get_json()["items"] == []
+    other = as_user(app, w.other_learner)
+    assert other.get(f"/api/v1/validation/cases/{case_id}").status_code == 404
+
+
+def test_the_api_runs_the_machine_and_refuses_moves_it_lacks(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    learner = as_user(app, w.learner)
+    headers = {"X-CSRFToken": csrf_token(learner, "/account")}
+    case = learner.post(
+        "/api/v1/validation/cases",
+        json={"council_id": w.council.id, "claim_ids": w.claim_ids[:1], "submit": True},
+        headers=headers,
+    ).get_json()
+    refused = learner.post(
+        f"/api/v1/validation/cases/{case['id']}/transitions",
+        json={"action": "certify"},
+        headers=headers,
+    )
+    assert refused.status_code == 409
+    assessor = as_user(app, w.assessor)
+    a_headers = {"X-CSRFToken": csrf_token(assessor, "/account")}
+    listed = assessor.get("/api/v1/validation/queue").get_json()
+    assert listed["counts"] == {"submitted": 1}
+    taken = assessor.post("/api/v1/validation/queue/take-next", headers=a_headers).get_json()
+    assert taken["id"] == case["id"] and "request_evidence" in taken["allowed_actions"]
+    assert assessor.post("/api/v1/validation/queue/take-next", headers=a_headers).status_code == 204
+    claim_id = taken["claims"][0]["id"]
+    assessed = assessor.put(
+        f"/api/v1/validation/cases/{case['id']}/claims/{claim_id}/assessment",
+        json={
+            "method": "interview",
+            "decision": "verified",
+            "verified_level": 2,
+            "rationale": "ok",
+        },
+        headers=a_headers,
+    )
+    assert assessed.status_code == 200
+    concluded = assessor.post(
+        f"/api/v1/validation/cases/{case['id']}/transitions",
+        json={"action": "conclude"},
+        headers=a_headers,
+    )
+    assert concluded.get_json()["state"] == "assessed"
+
+
+def test_coordinator_manages_a_council(app: Flask, db_session: Session, w: VWorld) -> None:
+    coordinator = as_user(app, w.coordinator)
+    response = post_form(
+        coordinator,
+        "/validation/councils/new",
+        {
+            "name": "Valideringsrådet Vård",
+            "branch": "Vård och omsorg",
+            "occupation_ids": [str(w.occupation_id)],
+            "municipality_codes": ["1290"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    edit = response.headers["Location"]
+    add = post_form(
+        coordinator,
+        f"{edit}/members",
+        {"email": w.assessor2.email, "role": "chair"},
+        token_from=edit,
+    )
+    assert add.status_code == 302
+    page = coordinator.get(edit).get_data(as_text=True)
+    assert w.assessor2.email in page and "Kristianstad" in page
+    bad = post_form(coordinator, edit, {"name": "", "municipality_codes": ["9999"]})
+    assert bad.status_code == 422
