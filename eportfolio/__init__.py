@@ -61,14 +61,16 @@ def _register_blueprints(app: Flask, rest_api: Api) -> None:
     from eportfolio.api.needs import blp as needs_api
     from eportfolio.api.portfolio import blp as portfolio_api
     from eportfolio.api.privacy import blp as privacy_api
+    from eportfolio.api.regional import blp as regional_api
     from eportfolio.api.taxonomy import blp as taxonomy_api
     from eportfolio.api.validation import blp as validation_api
     from eportfolio.credentials.views import bp as credentials_bp
-    from eportfolio.evidence.views import bp as evidence_bp
     from eportfolio.employers.views import bp as employers_bp
-    from eportfolio.portfolios.views import bp as portfolios_bp
+    from eportfolio.evidence.views import bp as evidence_bp
     from eportfolio.notifications.views import bp as notifications_bp
+    from eportfolio.portfolios.views import bp as portfolios_bp
     from eportfolio.privacy.views import bp as privacy_bp
+    from eportfolio.regional.views import bp as regional_bp
     from eportfolio.taxonomy_store.views import bp as taxonomy_bp
     from eportfolio.validation import council_views  # noqa: F401 - adds its routes to bp
     from eportfolio.validation.views import bp as validation_bp
@@ -82,6 +84,7 @@ def _register_blueprints(app: Flask, rest_api: Api) -> None:
     app.register_blueprint(employers_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(regional_bp)
     app.register_blueprint(validation_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(notifications_bp)
@@ -91,6 +94,7 @@ def _register_blueprints(app: Flask, rest_api: Api) -> None:
     rest_api.register_blueprint(portfolio_api, url_prefix="/api/v1")
     rest_api.register_blueprint(evidence_api, url_prefix="/api/v1")
     rest_api.register_blueprint(privacy_api, url_prefix="/api/v1")
+    rest_api.register_blueprint(regional_api, url_prefix="/api/v1")
     rest_api.register_blueprint(validation_api, url_prefix="/api/v1")
     rest_api.register_blueprint(credentials_api, url_prefix="/api/v1")
 

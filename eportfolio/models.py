@@ -9,6 +9,7 @@ from eportfolio.matching_index import models as matching_index
 from eportfolio.notifications import models as notifications
 from eportfolio.portfolios import models as portfolios
 from eportfolio.privacy import models as privacy
+from eportfolio.regional import models as regional
 from eportfolio.taxonomy_store import models as taxonomy_store
 from eportfolio.validation import models as validation
 
@@ -22,6 +23,7 @@ __all__ = [
     "notifications",
     "portfolios",
     "privacy",
+    "regional",
     "taxonomy_store",
     "validation",
 ]

@@ -25,6 +25,10 @@ class Permission(StrEnum):
     EMPLOYER_HOME = "employers:own:view"
     ASSESSOR_HOME = "validation:queue:view"
     COORDINATOR_HOME = "regional:overview:view"
+    REGIONAL_OVERVIEW_VIEW = "regional:overview:view"  # the same: the coordinator's dashboard
+    REGIONAL_VALIDATION_VIEW = "regional:validation:view"
+    TRAINING_MODULE_MANAGE = "regional:training_module:manage"
+    TRAINING_CATALOGUE_VIEW = "regional:training_catalogue:view"
     TAXONOMY_VIEW = "taxonomy:concepts:view"
     PORTFOLIO_VIEW = "portfolios:portfolio:view"
     PORTFOLIO_EDIT = "portfolios:portfolio:edit"
@@ -94,6 +98,10 @@ policy(Permission.LEARNER_HOME)(_has("learner"))
 policy(Permission.EMPLOYER_HOME)(_has("employer"))
 policy(Permission.ASSESSOR_HOME)(_has("assessor", "chair"))
 policy(Permission.COORDINATOR_HOME)(_has("coordinator", "admin"))
+# Regional figures: chairs see validation throughput, limited to their own council in services.
+policy(Permission.REGIONAL_VALIDATION_VIEW)(_has("coordinator", "admin", "chair"))
+policy(Permission.TRAINING_MODULE_MANAGE)(_has("coordinator", "admin"))
+policy(Permission.TRAINING_CATALOGUE_VIEW)(lambda user, _obj: bool(user.roles))
 
 
 def _owner_or_guide(user: User, portfolio: Any) -> bool:

@@ -169,7 +169,15 @@ def demo_load() -> None:
         from eportfolio.demo.validation import load_demo_validation
 
         load_demo_validation(session)
+        from eportfolio.regional.demo import load_demo_modules
+
+        load_demo_modules(session)
     click.echo(
         f"demo data loaded ({created} accounts created); password for all demo "
         f"accounts: {DEMO_PASSWORD}"
     )
+
+
+from eportfolio.regional.demo import scale_cmd  # noqa: E402 - needs demo_cli
+
+demo_cli.add_command(scale_cmd)

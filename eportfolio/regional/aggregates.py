@@ -102,11 +102,11 @@ def _determined(mask: Masked, row_totals: bool, col_totals: bool) -> list[tuple[
     a = np.array([e for e in equations if e.any()])
     if a.size == 0:
         return []
-    # A hidden value is pinned down exactly when every solution of A x = 0 leaves it at 0.
-    _u, s, vt = np.linalg.svd(a)
-    rank = int((s > 1e-9).sum())
-    null = vt[rank:]
-    free = np.abs(null).max(axis=0) > 1e-9 if len(null) else np.zeros(len(unknown), bool)
+    # A hidden value is pinned down exactly when its unit vector lies in the row space of A
+    # (some combination of published sums isolates it): its projection onto that space is 1.
+    _u, s, vt = np.linalg.svd(a, full_matrices=False)
+    basis = vt[: int((s > 1e-9).sum())]
+    free = (basis**2).sum(axis=0) < 1 - 1e-9
     return [v for v, f in zip(unknown, free, strict=True) if not f]
 
 

@@ -107,7 +107,7 @@ def _current(
     snap = _get(session, kind, key)
     sig = signature(session)
     if snap is not None and snap.signature == sig:
-        return snap.data, snap.computed_at, True
+        return snap.data, _aware(snap.computed_at), True
     small = (session.scalar(select(func.count(Portfolio.id))) or 0) <= _setting(
         "REGIONAL_INLINE_LIMIT", INLINE_LIMIT
     )
@@ -115,8 +115,13 @@ def _current(
         _store(session, kind, key, sig, compute())
         snap = _get(session, kind, key)
         assert snap is not None
-        return snap.data, snap.computed_at, True
-    return snap.data, snap.computed_at, False
+        return snap.data, _aware(snap.computed_at), True
+    return snap.data, _aware(snap.computed_at), False
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def overview(session: Session) -> tuple[dict[str, Any], dt.datetime, bool]:

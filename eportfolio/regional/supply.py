@@ -28,6 +28,7 @@ from matching import OccupationModel, SkillSpace
 KOMMUNER = [code for code, _ in SKNO_MUNICIPALITIES]
 TOP_GAPS = 15
 CHUNK = 20_000
+GROUP_KIND = "occupation-group"
 
 
 @dataclass
@@ -51,7 +52,7 @@ def build_model(session: Session) -> Model:
     totals = np.maximum(np.asarray(weights.sum(axis=1)).ravel(), 1e-12)
     group_of_uri: dict[str, str] = {}
     for concept in tax.concepts.values():
-        if concept.code and concept.kind.value in ("occupation", "occupation_group"):
+        if concept.code and concept.kind.value in ("occupation", GROUP_KIND):
             group_of_uri[concept.id] = concept.code[:4]
     group_of = {
         i: group_of_uri[str(uri)]
@@ -128,7 +129,7 @@ def compute(session: Session, threshold: float = 60.0, near: float = 20.0) -> di
     data = _portfolios(session, model)
     fit_all = coverage(model, data["all"])
     fit_val = coverage(model, data["validated"])
-    presence = data["all"].tocsc()
+    presence = data["all"].tocsr()
     kommun = data["kommun"]
     groups = sorted(set(model.group_of.values()) | set(_demand_groups(session)))
     members: dict[str, list[int]] = defaultdict(list)
@@ -163,7 +164,7 @@ def _gaps(
     model: Model,
     occs: list[int],
     fit: np.ndarray,
-    presence: sp.csc_matrix,
+    presence: sp.csr_matrix,
     kommun: np.ndarray,
     threshold: float,
     near: float,
@@ -180,7 +181,7 @@ def _gaps(
         lo, hi = model.weights.indptr[o], model.weights.indptr[o + 1]
         skills = model.weights.indices[lo:hi]
         gain = 100.0 * model.weights.data[lo:hi] / model.totals[o]
-        held = presence[:, skills][rows].toarray() > 0
+        held = presence[rows][:, skills].toarray() > 0
         lifts = (gain[None, :] >= threshold - fit[rows, o][:, None]) & ~held
         for col in np.nonzero(lifts.any(axis=0))[0]:
             lifted[int(skills[col])].update(rows[lifts[:, col]].tolist())
@@ -208,7 +209,7 @@ def _demand_groups(session: Session) -> list[str]:
 def _group_labels(session: Session, groups: list[str]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     concepts = session.scalars(
-        select(Concept).where(Concept.kind == "occupation_group", Concept.code.in_(groups))
+        select(Concept).where(Concept.kind == GROUP_KIND, Concept.code.in_(groups))
     )
     for c in concepts:
         out[c.code[:4]] = {"sv": c.label("sv"), "en": c.label("en")}  # type: ignore[index]
@@ -258,9 +259,7 @@ def _occupation_groups(session: Session) -> dict[int, str]:
     from eportfolio.taxonomy_store.models import ConceptRelation
 
     group = dict(
-        session.execute(
-            select(Concept.id, Concept.code).where(Concept.kind == "occupation_group")
-        ).all()
+        session.execute(select(Concept.id, Concept.code).where(Concept.kind == GROUP_KIND)).all()
     )
     out: dict[int, str] = {}
     for src, dst in session.execute(

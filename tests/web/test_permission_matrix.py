@@ -67,6 +67,7 @@ class World:
     evidence_id: int = 0
     grant_id: int = 0
     employer_org_id: int = 0
+    module_id: int = 0
     case_id: int = 0  # the learner's submitted validation case, in the assessor's council
     case_claim_id: int = 0
     council_id: int = 0  # the assessor's valideringsråd
@@ -283,6 +284,59 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ("api_portfolio.ClaimsItem", "DELETE"): (
         lambda w: f"/api/v1/me/portfolio/claims/{w.claim_id}",
         owned(204, 401),
+    ),
+    # Regional overview and training catalogue (chairs: tests/web/test_regional_web.py).
+    ("regional.overview", "GET"): ("/regional", only(("coordinator", "admin"), 200)),
+    ("regional.download", "GET"): ("/regional/gaps.csv", only(("coordinator", "admin"), 200)),
+    ("regional.validation", "GET"): ("/regional/validation", only(("coordinator", "admin"), 200)),
+    ("regional.download_validation", "GET"): (
+        "/regional/validation/councils.csv",
+        only(("coordinator", "admin"), 200),
+    ),
+    ("regional.training", "GET"): ("/training", logged_in(200)),
+    ("regional.training_csv", "GET"): ("/training/modules.csv", logged_in(200)),
+    ("regional.new_module", "GET"): ("/training/new", only(("coordinator", "admin"), 200)),
+    ("regional.new_module", "POST"): ("/training/new", only(("coordinator", "admin"), 422)),
+    ("regional.edit_module", "GET"): (
+        lambda w: f"/training/{w.module_id}/edit",
+        only(("coordinator", "admin"), 200),
+    ),
+    ("regional.edit_module", "POST"): (
+        lambda w: f"/training/{w.module_id}/edit",
+        only(("coordinator", "admin"), 422),
+    ),
+    ("regional.delete_module", "POST"): (
+        lambda w: f"/training/{w.module_id}/delete",
+        only(("coordinator", "admin"), 302),
+    ),
+    ("api_regional.Overview", "GET"): (
+        "/api/v1/regional/overview",
+        {**only(("coordinator", "admin"), 200), "anonymous": 401},
+    ),
+    ("api_regional.Gaps", "GET"): (
+        "/api/v1/regional/gaps",
+        {**only(("coordinator", "admin"), 200), "anonymous": 401},
+    ),
+    ("api_regional.Throughput", "GET"): (
+        "/api/v1/regional/validation",
+        {**only(("coordinator", "admin"), 200), "anonymous": 401},
+    ),
+    ("api_regional.Modules", "GET"): ("/api/v1/training-modules", logged_in(200, anonymous=401)),
+    ("api_regional.Modules", "POST"): (
+        "/api/v1/training-modules",
+        {**only(("coordinator", "admin"), 422), "anonymous": 401},
+    ),
+    ("api_regional.ModuleItem", "GET"): (
+        lambda w: f"/api/v1/training-modules/{w.module_id}",
+        logged_in(200, anonymous=401),
+    ),
+    ("api_regional.ModuleItem", "PUT"): (
+        lambda w: f"/api/v1/training-modules/{w.module_id}",
+        {**only(("coordinator", "admin"), 422), "anonymous": 401},
+    ),
+    ("api_regional.ModuleItem", "DELETE"): (
+        lambda w: f"/api/v1/training-modules/{w.module_id}",
+        {**only(("coordinator", "admin"), 204), "anonymous": 401},
     ),
     # Evidence and privacy (guides with and without access: tests/web/test_privacy_web.py).
     ("evidence.index", "GET"): ("/portfolio/evidence", learners(200)),
@@ -589,6 +643,7 @@ def world(
     db_session.flush()
     items = _portfolio_items(db_session, users["learner"], concept_id)
     items |= _employer_items(db_session, users, concept_id)
+    items |= _regional_items(db_session, concept_id)
     with app.test_request_context():
         items.update(_privacy_items(db_session, users, create_user))
         items.update(_validation_items(db_session, users, create_user, items["claim_id"]))
@@ -705,6 +760,21 @@ def _portfolio_items(session: Any, learner: Any, skill_id: int) -> dict[str, int
         "language_id": language.id,
         "claim_id": claim.id,
     }
+
+
+def _regional_items(session: Any, skill_id: int) -> dict[str, int]:
+    """A training module at a lärcentrum, teaching the world's one skill."""
+    from eportfolio.accounts.models import Organisation
+    from eportfolio.regional.models import TrainingModule, TrainingModuleSkill
+
+    centre = Organisation(kind="learning_centre", name="Lärcentrum Matris", status="active")
+    session.add(centre)
+    session.flush()
+    module = TrainingModule(organisation_id=centre.id, name="Svetskurs")
+    module.skills = [TrainingModuleSkill(concept_id=skill_id)]
+    session.add(module)
+    session.flush()
+    return {"module_id": module.id}
 
 
 def _employer_items(session: Any, users: dict[str, Any], skill_id: int) -> dict[str, Any]:

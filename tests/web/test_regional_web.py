@@ -1,0 +1,163 @@
+"""Regional pages in the browser's place: who sees what, chairs' own council, CSV, modules."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+
+from tests import regional_world as rw
+from tests.conftest import login, post_form
+
+PAGES = (
+    "/regional",
+    "/regional/validation",
+    "/regional/gaps.csv",
+    "/api/v1/regional/overview",
+    "/api/v1/regional/validation",
+    "/api/v1/regional/gaps",
+)
+
+
+@pytest.mark.parametrize("role", ["learner", "employer", "assessor", "guide"])
+def test_other_roles_get_403(client: Any, create_user: Any, role: str) -> None:
+    login(client, create_user(role))
+    for page in PAGES:
+        assert client.get(page).status_code == 403, page
+
+
+@pytest.fixture
+def two_councils(db_session: Any, create_user: Any, create_org: Any) -> dict[str, Any]:
+    from eportfolio.demo.cli import ensure_municipalities, load_seed_taxonomy
+
+    load_seed_taxonomy(db_session)
+    ensure_municipalities(db_session)
+    mine = create_org("council", name="Rådet för industri")
+    other = create_org("council", name="Rådet för vård")
+    learner = create_user("learner")
+    ids = rw._concepts(db_session)
+    rw.add_cases(db_session, mine.id, learner.id, ids[rw.WELDER])
+    rw.add_cases(db_session, other.id, learner.id, ids["seed:occ:underskoterska"])
+    return {"chair": create_user("chair", organisation=mine), "mine": mine, "other": other}
+
+
+def test_a_chair_sees_only_their_own_council(client: Any, two_councils: dict[str, Any]) -> None:
+    login(client, two_councils["chair"])
+    assert client.get("/regional").status_code == 403
+    html = client.get("/regional/validation?year=2026").get_data(as_text=True)
+    assert "Rådet för industri" in html and "Rådet för vård" not in html
+    assert "Undersköterska" not in html  # the other council's occupations stay hidden too
+    api = client.get("/api/v1/regional/validation?year=2026").get_json()
+    assert [c["label"] for c in api["councils"]] == ["Rådet för industri"]
+    assert {o["label"] for o in api["occupations"]} == {"Svetsare"}
+    body = client.get("/regional/validation/councils.csv?year=2026").get_data(as_text=True)
+    assert "Rådet för industri" in body and "Rådet för vård" not in body
+
+
+def test_a_coordinator_sees_every_council(
+    client: Any, create_user: Any, two_councils: dict[str, Any]
+) -> None:
+    login(client, create_user("coordinator"))
+    html = client.get("/regional/validation?year=2026").get_data(as_text=True)
+    assert "Rådet för industri" in html and "Rådet för vård" in html
+    assert client.get("/regional/validation?year=1999").status_code == 404
+
+
+def test_overview_filters_and_csv_agree_with_the_table(
+    client: Any, db_session: Any, create_user: Any
+) -> None:
+    rw.build(db_session, create_user)
+    login(client, create_user("coordinator"))
+    html = client.get("/regional?kommun=1273&group=7212").get_data(as_text=True)
+    assert 'role="img"' in html and "<desc" in html
+    table = html[html.index('id="table-gaps"') :]
+    table = table[: table.index("</table>")]
+    skills = re.findall(r'class="gap-skill">([^<]+)<', table)
+    counts = re.findall(r'class="num gap-count">([^<]+)<', table)
+    body = client.get("/regional/gaps.csv?kommun=1273&group=7212").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert [r["Kompetens"] for r in rows] == skills
+    assert [r["Personer över tröskeln"] for r in rows] == counts
+    assert "TIG-svetsning" in skills
+    api = client.get("/api/v1/regional/gaps?kommun=1273&group=7212").get_json()
+    assert [r["skill_label"] for r in api["rows"]] == skills
+    assert client.get("/api/v1/regional/gaps?kommun=9999").status_code == 404
+
+
+def test_a_small_count_shows_as_less_than_five(
+    client: Any, db_session: Any, create_user: Any
+) -> None:
+    rw.build(db_session, create_user)
+    login(client, create_user("coordinator"))
+    body = client.get("/regional/supply.csv?kommun=1293&group=7212").get_data(as_text=True)
+    row = next(iter(csv.DictReader(io.StringIO(body.lstrip("\ufeff")), delimiter=";")))
+    assert row["Når tröskeln"] == "<5"
+    api = client.get("/api/v1/regional/overview?kommun=1293&group=7212").get_json()
+    assert api["rows"][0]["qualified"] is None
+
+
+def test_a_coordinator_adds_changes_and_deletes_a_module(
+    client: Any, db_session: Any, create_user: Any, create_org: Any
+) -> None:
+    from eportfolio.demo.cli import load_seed_taxonomy
+    from eportfolio.regional.models import TrainingModule
+
+    load_seed_taxonomy(db_session)
+    centre = create_org("learning_centre", name="Lärcentrum Osby")
+    login(client, create_user("coordinator"))
+    bad = post_form(
+        client,
+        "/training/new",
+        {
+            "name": "Svets",
+            "organisation_id": str(centre.id),
+            "skills": "TIG-svetsning\nfinns-inte-alls-xyz",
+        },
+    )
+    assert bad.status_code == 422
+    page = bad.get_data(as_text=True)
+    assert "finns-inte-alls-xyz" in page and 'href="#skills"' in page
+    ok = post_form(
+        client,
+        "/training/new",
+        {
+            "name": "Svets",
+            "organisation_id": str(centre.id),
+            "skills": "TIG-svetsning",
+            "length": "12 veckor",
+        },
+    )
+    assert ok.status_code == 302
+    module = db_session.query(TrainingModule).filter_by(name="Svets").one()
+    assert [s.concept.uri for s in module.skills] == [rw.TIG]
+    listing = client.get("/training").get_data(as_text=True)
+    assert "Svets" in listing and "Lärcentrum Osby" in listing
+    api = client.get(f"/api/v1/training-modules/{module.id}").get_json()
+    assert api["skills"][0]["uri"] == rw.TIG
+    gone = post_form(client, f"/training/{module.id}/delete", {}, token_from="/training/new")
+    assert gone.status_code == 302
+    assert client.get(f"/api/v1/training-modules/{module.id}").status_code == 404
+
+
+def test_the_api_creates_a_module(
+    client: Any, db_session: Any, create_user: Any, create_org: Any
+) -> None:
+    from eportfolio.demo.cli import load_seed_taxonomy
+    from tests.conftest import csrf_token
+
+    load_seed_taxonomy(db_session)
+    centre = create_org("learning_centre", name="Lärcentrum Hässleholm")
+    login(client, create_user("coordinator"))
+    token = csrf_token(client, "/account")
+    made = client.post(
+        "/api/v1/training-modules",
+        headers={"X-CSRFToken": token},
+        json={"name": "Truckkort", "organisation_id": centre.id, "skills": ["Köra truck"]},
+    )
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["centre"] == "Lärcentrum Hässleholm"
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/regional/gaps" in spec["paths"] and "/api/v1/training-modules" in spec["paths"]
