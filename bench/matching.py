@@ -310,7 +310,7 @@ def _arrays(conn: Any, query: str, types: list[str]) -> list[np.ndarray]:
             return data
 
     cur = conn.cursor(binary=True)
-    for oid in (1005, 1007, 1021):  # int2[], int4[], float4[]
+    for oid in (1005, 1007, 1016, 1021):  # int2[], int4[], int8[], float4[]
         cur.adapters.register_loader(oid, Raw)
     cur.execute(query)
     out = []
@@ -324,27 +324,33 @@ def _arrays(conn: Any, query: str, types: list[str]) -> list[np.ndarray]:
 
 
 def read_rows_postgres(conn: Any) -> dict[str, np.ndarray]:
-    """Read the search tables back as the app's index build would."""
-    pid, skill, weight, level = _arrays(
+    """Read the search tables back as the app's index build would.
+
+    Each aggregate costs the server per element, so skill, evidence weight and level travel
+    packed into one int4 (weights are multiples of 1/8), occupation and fit into one int8.
+    """
+    pid, packed = _arrays(
         conn,
-        "SELECT array_agg(portfolio), array_agg(skill), array_agg(weight), array_agg(level) "
-        "FROM portfolio_skills",
-        [">i4", ">i4", ">f4", ">i2"],
+        "SELECT array_agg(portfolio), "
+        "array_agg(skill * 64 + round(weight * 8)::int4 * 4 + level - 1) FROM portfolio_skills",
+        [">i4", ">i4"],
     )
-    occ_pid, occ, fit = _arrays(
+    occ_pid, occ_packed = _arrays(
         conn,
-        "SELECT array_agg(portfolio), array_agg(occupation), array_agg(fit) "
-        "FROM portfolio_occupations",
-        [">i4", ">i4", ">f4"],
+        "SELECT array_agg(portfolio), "
+        "array_agg(occupation::int8 * 65536 + round(fit * 65535)::int8) FROM portfolio_occupations",
+        [">i4", ">i8"],
     )
+    packed = packed.astype(np.int64)
+    occ_packed = occ_packed.astype(np.int64)
     return {
         "pid": pid,
-        "skill": skill,
-        "weight": weight,
-        "level": level,
+        "skill": packed >> 6,
+        "weight": (((packed >> 2) & 15) / 8).astype(np.float32),
+        "level": (packed & 3) + 1,
         "occ_pid": occ_pid,
-        "occ": occ,
-        "fit": fit,
+        "occ": occ_packed >> 16,
+        "fit": ((occ_packed & 65535) / 65535).astype(np.float32),
     }
 
 
