@@ -29,7 +29,8 @@ Page = Response | tuple[str, int]
 
 
 def _form(*lists: str) -> dict[str, Any]:
-    data: dict[str, Any] = request.form.to_dict()
+    # An empty select (e.g. "no occupation") means the field was left out.
+    data: dict[str, Any] = {k: v for k, v in request.form.to_dict().items() if v != ""}
     for name in lists:
         data[name] = [v for v in request.form.getlist(name) if v]
     return data
@@ -120,7 +121,7 @@ def act(case_id: int, action: str) -> Page:
 def assess(case_id: int, claim_id: int) -> Page:
     item = services.case_for(db.session, current_user, case_id)
     try:
-        data = load(ClaimAssessmentSchema(), request.form.to_dict())
+        data = load(ClaimAssessmentSchema(), _form())
         services.assess_claim(db.session, current_user, item, claim_id, data)
     except DomainError as exc:
         if exc.status != 422:
@@ -178,7 +179,7 @@ STATE_NAMES = {
     State.ASSESSED: _l("Assessed, waiting for the chair"),
     State.CERTIFIED: _l("Certified"),
     State.NOT_CERTIFIED: _l("Not certified"),
-    State.WITHDRAWN: _l("Withdrawn"),
+    State.WITHDRAWN: _l("Withdrawn by the learner"),
     State.REASSESSMENT_REQUESTED: _l("Omprövning requested"),
 }
 
