@@ -80,6 +80,20 @@ def after_save(portfolio: Portfolio, step: str, fallback: str) -> Response:
     return redirect(url_for(fallback, **({"learner": learner} if learner else {})))  # type: ignore[return-value]
 
 
+@bp.before_request
+def _guides_choose_a_learner() -> Response | None:
+    """A guide without a portfolio of their own picks the learner to help first."""
+    user = current_user
+    if (
+        learner_arg() is None
+        and user.is_authenticated
+        and not user.has_role("learner")
+        and user.has_role("guide")
+    ):
+        return redirect(url_for("privacy.guided_learners"))  # type: ignore[return-value]
+    return None
+
+
 @bp.app_context_processor
 def _portfolio_globals() -> dict[str, Any]:
     learner = learner_arg()

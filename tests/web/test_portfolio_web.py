@@ -98,10 +98,8 @@ def test_experience_with_month_precision_and_ongoing(
         {"occupation_text": "Svetsare", "employer_name": "Osby Verkstad", "start": "2023-13"},
     )
     assert (
-        (bad.status_code == 422
-        and "ÅÅÅÅ-MM" in bad.get_data(as_text=True))
-        or "YYYY-MM" in bad.get_data(as_text=True)
-    )
+        bad.status_code == 422 and "ÅÅÅÅ-MM" in bad.get_data(as_text=True)
+    ) or "YYYY-MM" in bad.get_data(as_text=True)
     ended_before = post_form(
         client,
         "/portfolio/experience/new",
@@ -294,3 +292,13 @@ def test_a_guide_with_access_edits_on_the_learners_behalf(
         select(AuditEvent).where(AuditEvent.action == "portfolio.claim.saved")
     )
     assert event is not None and event.actor_id == guide.id and event.on_behalf_of_id == learner.id
+
+
+def test_a_guide_without_a_learner_is_sent_to_choose_one(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    guide = create_user("guide")
+    login(client, guide)
+    response = client.get("/portfolio")
+    assert response.status_code == 302 and response.headers["Location"] == "/guide/learners"
+    assert db_session.scalar(select(Portfolio).where(Portfolio.user_id == guide.id)) is None
