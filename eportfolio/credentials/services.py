@@ -106,7 +106,7 @@ def issue_for_case(session: Session, chair: User, case: ValidationCase) -> Issue
     )
     key = core.ensure_active_key(key_dir(), case.council_id)
     token = core.sign_credential(core.build_credential(data), key)
-    for earlier in _credentials_of_case(session, case.id):
+    for earlier in credentials_of_case(session, case.id):
         if earlier.revoked_at is None:
             _revoke(session, chair, earlier, "ersatt efter omprövning")
     issued = IssuedCredential(
@@ -148,7 +148,7 @@ def _flow_back(session: Session, case: ValidationCase, credential_uuid: str) -> 
     session.flush()
 
 
-def _credentials_of_case(session: Session, case_id: int) -> list[IssuedCredential]:
+def credentials_of_case(session: Session, case_id: int) -> list[IssuedCredential]:
     query = select(IssuedCredential).where(IssuedCredential.case_id == case_id)
     return list(session.scalars(query.order_by(IssuedCredential.id)))
 

@@ -19,6 +19,7 @@ MESSAGES: dict[str, Any] = {
     "case_in_queue": _l("Validation case %(case)s is waiting in your council's queue."),
     "case_taken": _l("An assessor has started on your validation case %(case)s."),
     "evidence_requested": _l("The assessor asks for more evidence in validation case %(case)s."),
+    "case_resubmitted": _l("The learner has added evidence to validation case %(case)s."),
     "case_assessed": _l("Validation case %(case)s is assessed and waits for the chair."),
     "case_returned": _l("The chair returned validation case %(case)s for more assessment."),
     "case_certified": _l("Validation case %(case)s is certified. Your credential is ready."),

@@ -54,6 +54,23 @@ def queue(session: Session, user: User, filters: dict[str, Any]) -> list[QueueIt
     return items
 
 
+def scope_occupations(session: Session, user: User) -> list[Any]:
+    """Return the occupations the user's councils validate, for the queue filter."""
+    from eportfolio.validation.councils import scope_of
+
+    seen: dict[int, Any] = {}
+    for council_id in _councils(user):
+        seen.update((c.id, c) for c in scope_of(session, council_id))
+    return sorted(seen.values(), key=lambda c: (c.code or "", c.id))
+
+
+def municipalities(session: Session) -> list[Any]:
+    from eportfolio.accounts.models import Municipality
+
+    query = select(Municipality).where(Municipality.in_region).order_by(Municipality.name)
+    return list(session.scalars(query))
+
+
 def counts(items: list[QueueItem]) -> dict[str, int]:
     result: dict[str, int] = {}
     for item in items:

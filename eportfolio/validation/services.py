@@ -208,6 +208,8 @@ def _after(session: Session, user: User, case: ValidationCase, action: Action, r
     elif action is Action.RESUBMIT:
         snapshot.freeze(session, case, refresh=True)
         case.request_message = None
+        if case.assessor:
+            notify(session, case.assessor, "case_resubmitted", params, link)
     elif action is Action.CONCLUDE:
         for chair in _council_members(session, case, Role.CHAIR):
             if chair.id != case.assessor_id:

@@ -78,7 +78,13 @@ def new_case() -> Page:
 def _case_page(case: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Page:
     session = db.session
     parts = services.parts_of(session, current_user, case)
-    issued = credentials._credentials_of_case(session, case.id)
+    issued = credentials.credentials_of_case(session, case.id)
+    chosen = set((case.snapshot or {}).get("claim_ids", []))
+    draft_claims = (
+        [c for c in portfolio_for(session, current_user).claims if c.id in chosen]
+        if case.state is State.DRAFT and Part.LEARNER in parts
+        else []
+    )
     return render_template(
         "validation/case.html",
         case=case,
@@ -88,6 +94,7 @@ def _case_page(case: Any, errors: dict[str, Any] | None = None, status: int = 20
         actions=services.allowed_actions(session, current_user, case),
         issued=issued if Part.LEARNER in parts or Part.CHAIR in parts else [],
         methods=services.METHODS,
+        draft_claims=draft_claims,
         errors=errors or {},
         form=request.form if errors else {},
     ), status
@@ -158,6 +165,8 @@ def queue_page() -> Page:
         filters=args,
         errors=errors,
         states=[s for s in State if s is not State.DRAFT],
+        occupations=queue.scope_occupations(db.session, current_user),
+        municipalities=queue.municipalities(db.session),
     ), 422 if errors else 200
 
 

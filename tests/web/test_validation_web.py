@@ -178,3 +178,19 @@ def test_coordinator_manages_a_council(app: Flask, db_session: Session, w: VWorl
     assert w.assessor2.email in page and "Kristianstad" in page
     bad = post_form(coordinator, edit, {"name": "", "municipality_codes": ["9999"]})
     assert bad.status_code == 422
+
+
+def test_the_openapi_document_lists_the_validation_and_credential_api(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in (
+        "/api/v1/validation/cases",
+        "/api/v1/validation/cases/{case_id}/transitions",
+        "/api/v1/validation/cases/{case_id}/claims/{claim_id}/assessment",
+        "/api/v1/validation/queue",
+        "/api/v1/validation/queue/take-next",
+        "/api/v1/credentials",
+        "/api/v1/credentials/{credential_uuid}",
+        "/api/v1/credentials/{credential_uuid}/revoke",
+        "/api/v1/verify",
+    ):
+        assert path in paths, path
