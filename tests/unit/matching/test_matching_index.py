@@ -49,3 +49,10 @@ def test_compaction_keeps_results(build):
     index.compact()
     after = matcher.search(NEED, k=15, explain=False)
     assert [(m.portfolio_id, m.score) for m in before] == [(m.portfolio_id, m.score) for m in after]
+
+
+def test_an_empty_index_grows_one_portfolio_at_a_time(build):
+    matcher = build([])
+    assert ids(matcher) == []
+    matcher.index_.add(Portfolio(9, claims("weld"), {"sv": 4}, "1290"))
+    assert ids(matcher) == [9]
