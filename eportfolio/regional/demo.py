@@ -49,6 +49,20 @@ DEMO_MODULES = (
         "1 dag",
     ),
     (
+        "Lärcentrum Osby",
+        "Hydraulik och pneumatik för underhåll",
+        "Felsökning och underhåll av hydraulik- och pneumatiksystem i industrin.",
+        ("hydraulik-pneumatik",),
+        "6 veckor",
+    ),
+    (
+        "Lärcentrum Hässleholm",
+        "CNC-fräsning med CAD",
+        "Programmera och köra CNC-fräs, ritningar i CAD.",
+        ("frasning", "cad"),
+        "10 veckor",
+    ),
+    (
         "Lärcentrum Östra Göinge",
         "Ritningsläsning för industrin",
         "Läsa och tolka verkstadsritningar och svetssymboler.",
@@ -66,11 +80,19 @@ POPULATION = {  # rough inhabitants (thousands): how the synthetic people spread
     "1275": 8,
 }
 OSBY_OCCUPATIONS = ("svetsare", "cnc-operator", "industrielektriker", "underhallsmekaniker")
-EVIDENCE = (
-    (EvidenceStatus.SELF_DECLARED, 0.68),
-    (EvidenceStatus.DOCUMENTED, 0.17),
-    (EvidenceStatus.VALIDATED, 0.10),
-    (EvidenceStatus.CERTIFIED, 0.05),
+# Evidence comes with a person's path: someone who went through validation has most claims
+# validated or certified; someone who uploaded certificates has documented ones.
+PATHS = (
+    (
+        0.12,
+        (
+            (EvidenceStatus.VALIDATED, 0.7),
+            (EvidenceStatus.CERTIFIED, 0.2),
+            (EvidenceStatus.SELF_DECLARED, 0.1),
+        ),
+    ),
+    (0.20, ((EvidenceStatus.DOCUMENTED, 0.8), (EvidenceStatus.SELF_DECLARED, 0.2))),
+    (0.68, ((EvidenceStatus.SELF_DECLARED, 0.95), (EvidenceStatus.DOCUMENTED, 0.05))),
 )
 BATCH = 5000
 
@@ -184,10 +206,11 @@ def scale(session: Session, n: int, seed: int = 2026) -> dict[str, int]:
                 }
             )
             share = rng.uniform(0.35, 1.0)
+            evidence = rng.choices([m for _, m in PATHS], [w for w, _ in PATHS])[0]
             held = [s for s in essential if rng.random() < share * _commonness(s)]
             held += [s for s in optional if rng.random() < 0.3 * share]
             for skill in sorted(set(held)):
-                status = rng.choices([e for e, _ in EVIDENCE], [w for _, w in EVIDENCE])[0]
+                status = rng.choices([e for e, _ in evidence], [w for _, w in evidence])[0]
                 level = rng.choice((1, 2, 2, 3, 3, 4))
                 strong = status in (EvidenceStatus.VALIDATED, EvidenceStatus.CERTIFIED)
                 claims.append(

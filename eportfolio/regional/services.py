@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from eportfolio.accounts.models import Organisation, OrgKind, User
 from eportfolio.db import utcnow
 from eportfolio.employers.models import Need
+from eportfolio.matching_index.models import MatchingChange
 from eportfolio.permissions import Forbidden, can
 from eportfolio.portfolios.models import Portfolio, SkillClaim, TargetOccupation
 from eportfolio.regional import supply, throughput
@@ -27,17 +28,23 @@ INLINE_LIMIT = 5000
 
 
 def signature(session: Session) -> str:
-    """Return a short fingerprint of everything the figures are computed from."""
+    """Return a short fingerprint of everything the figures are computed from.
+
+    Cheap by design (index lookups, small tables): it runs on every page view. Edits to
+    portfolios, claims and consent all write a matching change row (``tracking``), so its
+    highest id stands for them; the other maxima catch bulk inserts that bypass the hook.
+    """
     parts: list[Any] = [
         session.scalar(select(func.count(Portfolio.id))),
-        session.scalar(select(func.count(SkillClaim.id))),
-        session.scalar(select(func.max(SkillClaim.updated_at))),
-        session.scalar(select(func.max(Portfolio.updated_at))),
-        session.scalar(select(func.count(TargetOccupation.id))),
-        session.scalar(select(func.count(Need.id))),
+        session.scalar(select(func.max(Portfolio.id))),
+        session.scalar(select(func.max(SkillClaim.id))),
+        session.scalar(select(func.max(TargetOccupation.id))),
+        session.scalar(select(func.max(MatchingChange.id))),
         session.scalar(select(func.count(Need.id)).where(Need.is_open.is_(True))),
+        session.scalar(select(func.max(Need.id))),
         session.scalar(select(func.max(ShortageAssessment.updated_at))),
         session.scalar(select(func.count(ShortageAssessment.id))),
+        session.scalar(select(func.max(DemandCount.id))),
         session.scalar(select(func.count(DemandCount.id))),
         session.scalar(select(func.sum(DemandCount.ads))),
         session.scalar(select(func.max(Concept.id))),
