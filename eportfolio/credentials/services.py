@@ -245,7 +245,8 @@ def signed_status_list(session: Session, council_id: int, list_id: str) -> str:
     unsigned = core.build_status_list_credential(
         base_url(), council_id, list_id, row.bits, issued_at=utcnow()
     )
-    return core.sign_credential(unsigned, core.ensure_active_key(key_dir(), council_id))
+    # A list exists only once the council has issued, so its signing key exists too.
+    return core.sign_credential(unsigned, core.active_key(key_dir(), council_id))
 
 
 def _jwks_lookup(session: Session) -> Any:

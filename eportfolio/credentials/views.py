@@ -25,7 +25,7 @@ MAX_UPLOAD = 1_000_000
 @access(PUBLIC)
 def issuer(council_id: int) -> Response:
     org = services.council_or_404(db.session, council_id)
-    core.ensure_active_key(services.key_dir(), council_id)
+    # Publishes the keys there are; an anonymous visit never creates one.
     profile = core.issuer_profile(services.base_url(), council_id, org.name, services.key_dir())
     return _json(profile, "application/json")
 

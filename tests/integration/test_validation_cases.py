@@ -240,3 +240,16 @@ def test_queue_lists_oldest_first_with_counts(db_session: Session, w: VWorld) ->
     assert [i.case.id for i in items] == [first.id, second.id]
     assert queue.counts(items) == {"submitted": 2}
     assert queue.queue(db_session, w.assessor, {"state": "in_assessment"}) == []
+
+
+def test_queue_filters_by_occupation_and_counts_days_waiting(
+    db_session: Session, w: VWorld
+) -> None:
+    plain = _submitted(db_session, w, claims=[w.claim_ids[0]])
+    welder = _submitted(db_session, w, claims=[w.claim_ids[2]], occupation_id=w.occupation_id)
+    plain.submitted_at = plain.submitted_at - dt.timedelta(days=6)
+    db_session.flush()
+    items = queue.queue(db_session, w.assessor, {"occupation_id": w.occupation_id})
+    assert [i.case.id for i in items] == [welder.id]
+    days = {i.case.id: i.days_waiting for i in queue.queue(db_session, w.assessor, {})}
+    assert days == {plain.id: 6, welder.id: 0}
