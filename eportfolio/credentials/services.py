@@ -21,6 +21,7 @@ from eportfolio.portfolios.models import EvidenceStatus, SkillClaim
 from eportfolio.validation.models import ValidationCase
 
 LIST_ID = "1"
+ERASED = "content erased at the holder's request"
 FRAMEWORKS = {"esco": "ESCO", "jobtech": "JobTech"}
 
 
@@ -285,10 +286,18 @@ def verify_token(session: Session, token: str) -> core.VerificationResult:
 
 
 def verify_uuid(session: Session, credential_uuid: str) -> core.VerificationResult | None:
-    """Verify a credential the app issued, by its id; None when the id is unknown or erased."""
+    """Verify a credential the app issued, by its id; None when the id is unknown."""
     issued = by_uuid(session, credential_uuid)
-    if issued is None or issued.token is None:
+    if issued is None:
         return None
+    if issued.token is None:
+        # Erased at the holder's request: only the status record is left to tell about.
+        lst = status_list(session, issued.council_id, issued.status_list_id)
+        revoked = core.is_revoked(lst.bits, issued.status_index)
+        issuer = core.issuer_id(base_url(), issued.council_id)
+        return core.VerificationResult(
+            "revoked" if revoked else "valid", None, issuer, None, reason=ERASED
+        )
     return verify_token(session, issued.token)
 
 

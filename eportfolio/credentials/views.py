@@ -87,8 +87,14 @@ def _verify_page(result: Any, errors: dict[str, Any], unknown: bool = False) -> 
             summary = core.summarise(result.credential)
         except (KeyError, TypeError, ValueError):
             summary = None
+    erased = result is not None and result.reason == services.ERASED
     return render_template(
-        "credentials/verify.html", result=result, summary=summary, errors=errors, unknown=unknown
+        "credentials/verify.html",
+        result=result,
+        summary=summary,
+        errors=errors,
+        unknown=unknown,
+        erased=erased,
     )
 
 

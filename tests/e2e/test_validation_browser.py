@@ -177,3 +177,27 @@ def test_two_skills_to_a_revoked_credential(tab: Any, tmp_path: Any) -> None:
     page.goto(path)
     assert page.locator("#verdict").get_attribute("data-state") == "revoked"
     assert_accessible(page)
+
+
+def test_coordinator_sets_up_a_council_without_javascript_problems(tab: Any) -> None:
+    page = tab
+    log_in(page, "samordnare@demo.meritportfolj.se")
+    page.goto("/validation/councils")
+    assert_accessible(page)
+    page.goto("/validation/councils/new")
+    page.get_by_role("button", name="Spara").click()
+    assert page.locator(".error-summary").count() == 1  # GOV.UK: the summary on top
+    assert_accessible(page)
+    page.fill("#name", "Valideringsrådet Vård och omsorg")
+    page.fill("#branch", "Vård och omsorg")
+    page.check("#m-1290")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state()
+    assert re.search(r"/validation/councils/\d+$", page.url)
+    page.fill("#email", "bedomare@demo.meritportfolj.se")
+    page.get_by_role("button", name="Lägg till medlem").click()
+    page.wait_for_load_state()
+    assert "Erik Bedömare" in page.content()
+    assert_accessible(page)
+    page.goto("/notifications")
+    assert_accessible(page)

@@ -46,5 +46,8 @@ def test_erasure_strips_the_credential_but_its_status_stays_revocable(
         assert db_session.scalar(select(ValidationCase.id)) is None
         assert db_session.scalar(select(CaseClaim.id)) is None
         # The chair can still revoke it; the public status list is what verifiers read.
+        before = credentials.verify_uuid(db_session, uuid)
+        assert before is not None and before.state == "valid" and before.credential is None
         credentials.revoke(db_session, w.chair, uuid, "Återkallat efter radering")
-        assert credentials.verify_uuid(db_session, uuid) is None  # no content to show any more
+        after = credentials.verify_uuid(db_session, uuid)
+        assert after is not None and after.state == "revoked" and after.credential is None
