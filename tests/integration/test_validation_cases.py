@@ -253,3 +253,30 @@ def test_queue_filters_by_occupation_and_counts_days_waiting(
     assert [i.case.id for i in items] == [welder.id]
     days = {i.case.id: i.days_waiting for i in queue.queue(db_session, w.assessor, {})}
     assert days == {plain.id: 6, welder.id: 0}
+
+
+def test_a_new_certification_after_omprovning_replaces_the_credential(
+    db_session: Session, w: VWorld
+) -> None:
+    from eportfolio.credentials.models import IssuedCredential
+
+    case = _submitted(db_session, w, claims=[w.claim_ids[0]])
+    queue.take_next(db_session, w.assessor)
+    _assess_all(db_session, w, case)
+    services.transition(db_session, w.assessor, case, Action.CONCLUDE)
+    services.transition(db_session, w.chair, case, Action.CERTIFY)
+    services.transition(db_session, w.learner, case, Action.REQUEST_REASSESSMENT, "Nivå 4")
+    assert queue.take_next(db_session, w.assessor2) is case
+    services.assess_claim(
+        db_session,
+        w.assessor2,
+        case,
+        case.claims[0].id,
+        {"method": "interview", "decision": "verified", "verified_level": 4, "rationale": "r"},
+    )
+    services.transition(db_session, w.assessor2, case, Action.CONCLUDE)
+    services.transition(db_session, w.chair, case, Action.CERTIFY)
+    first, second = db_session.scalars(select(IssuedCredential).order_by(IssuedCredential.id)).all()
+    assert first.revoked_at is not None and second.revoked_at is None
+    claim = db_session.get(SkillClaim, w.claim_ids[0])
+    assert claim.credential_uuid == second.uuid and claim.verified_level == 4
