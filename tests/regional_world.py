@@ -85,7 +85,7 @@ def add_person(
 
 
 def build(session: Session, create_user: Any) -> RegionWorld:
-    """7 full welders in Osby (5 validated), 6 near ones missing TIG, 2 welders in Hässleholm."""
+    """10 full welders in Osby (5 validated), 6 near ones missing TIG, 2 welders in Hässleholm."""
     from eportfolio.demo.cli import ensure_municipalities, load_seed_taxonomy
 
     load_seed_taxonomy(session)
@@ -95,7 +95,7 @@ def build(session: Session, create_user: Any) -> RegionWorld:
     lo, hi = model.weights.indptr[o], model.weights.indptr[o + 1]
     full = [str(model.space.skill_ids_[s]) for s in model.weights.indices[lo:hi]]
     near, lifting = welder_near_set(session)
-    for k in range(7):
+    for k in range(10):
         status = EvidenceStatus.VALIDATED if k < 5 else EvidenceStatus.SELF_DECLARED
         add_person(session, create_user, "1273", full, status, target=WELDER)
     for _ in range(6):

@@ -67,7 +67,6 @@ class GapRowSchema(Schema):
 class GapsSchema(Schema):
     area = fields.String()
     group = fields.String(allow_none=True)
-    near = fields.Integer(**COUNT)
     rows = fields.List(fields.Nested(GapRowSchema))
 
 
@@ -160,7 +159,6 @@ class Gaps(MethodView):
         return {
             "area": area,
             "group": group,
-            "near": report.near_count(data, area, group),
             "rows": report.gap_rows(db.session, data, area, group, _lang()),
         }
 

@@ -47,8 +47,9 @@ def suppress(
         determined = _determined(mask, row_totals, col_totals)
         if not determined:
             return mask
-        for kind, i, j in determined:
-            _hide_partner(m, mask, kind, i, j, row_totals, col_totals)
+        # One at a time: hiding a partner of the first often frees the others as well.
+        kind, i, j = determined[0]
+        _hide_partner(m, mask, kind, i, j, row_totals, col_totals)
 
 
 def _variables(mask: Masked, row_totals: bool, col_totals: bool) -> list[tuple[str, int, int]]:
@@ -143,11 +144,20 @@ def _hide_partner(
     else:
         candidates += [(int(m[k].sum()), "row", k, -1) for k in range(n_rows)]
         candidates += [(int(m[:, k].sum()), "col", -1, k) for k in range(n_cols)]
-    for _value, ckind, ci, cj in sorted(candidates):
+    # Its own row and column may be hidden already while other lines still pin it down:
+    # then the smallest value shown anywhere goes, which always makes progress.
+    everywhere = [(int(m[a, b]), "cell", a, b) for a in range(n_rows) for b in range(n_cols)]
+    if row_totals:
+        everywhere += [(int(m[a].sum()), "row", a, -1) for a in range(n_rows)]
+    if col_totals:
+        everywhere += [(int(m[:, b].sum()), "col", -1, b) for b in range(n_cols)]
+    if row_totals and col_totals:
+        everywhere.append((int(m.sum()), "grand", -1, -1))
+    for _value, ckind, ci, cj in [*sorted(candidates), *sorted(everywhere)]:
         if not _hidden(mask, ckind, ci, cj):
             _hide(mask, ckind, ci, cj)
             return
-    raise AssertionError("nothing left to hide")  # unreachable: a pinned value has partners
+    raise AssertionError("nothing left to hide")  # unreachable: all hidden pins nothing down
 
 
 def _hidden(mask: Masked, kind: str, i: int, j: int) -> bool:

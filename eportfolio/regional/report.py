@@ -126,12 +126,6 @@ def gap_rows(
     ]
 
 
-def near_count(data: dict[str, Any], area: str, group: str | None) -> int | None:
-    if not group or group not in data["gaps"]:
-        return None
-    return _cell(data["gaps"][group]["near"], 0, area, data["kommuner"])
-
-
 def ads_trend(data: dict[str, Any], group: str | None) -> list[tuple[str, int]]:
     """Job ads in the region per period, for one group or all."""
     totals: dict[str, int] = {}

@@ -25,6 +25,7 @@ VALIDATION = "validation"
 # Above this many portfolios a stale snapshot is served as it is (with its date) and the
 # scheduled `flask regional refresh` recomputes it, so no request waits for the computation.
 INLINE_LIMIT = 5000
+FORMAT = 2  # bump when the snapshot layout changes: old snapshots then count as stale
 
 
 def signature(session: Session) -> str:
@@ -35,6 +36,7 @@ def signature(session: Session) -> str:
     highest id stands for them; the other maxima catch bulk inserts that bypass the hook.
     """
     parts: list[Any] = [
+        FORMAT,
         session.scalar(select(func.count(Portfolio.id))),
         session.scalar(select(func.max(Portfolio.id))),
         session.scalar(select(func.max(SkillClaim.id))),

@@ -136,13 +136,21 @@ def compute(session: Session, threshold: float = 60.0, near: float = 20.0) -> di
     for o, g in model.group_of.items():
         members[g].append(o)
     targeting, qualified, validated, gaps = [], [], [], {}
+    q_totals, v_totals = [], []
     for g in groups:
         occs = members.get(g, [])
         best = fit_all[:, occs].max(axis=1) if occs else np.zeros(data["n"])
         best_val = fit_val[:, occs].max(axis=1) if occs else np.zeros(data["n"])
         targeting.append(_per_kommun(np.array(sorted(data["targets"].get(g, ())), int), kommun))
-        qualified.append(_per_kommun(np.nonzero(best >= threshold)[0], kommun))
-        validated.append(_per_kommun(np.nonzero(best_val >= threshold)[0], kommun))
+        reached = best >= threshold
+        both = _reached_and_validated(
+            _per_kommun(np.nonzero(reached & (best_val >= threshold))[0], kommun),
+            _per_kommun(np.nonzero(reached & (best_val < threshold))[0], kommun),
+        )
+        qualified.append(both["col_totals"])
+        q_totals.append(both["grand"])
+        validated.append(both["cells"][0])
+        v_totals.append(both["row_totals"][0])
         gaps[g] = _gaps(model, occs, fit_all, presence, kommun, threshold, near, best)
     return {
         "threshold": threshold,
@@ -152,12 +160,17 @@ def compute(session: Session, threshold: float = 60.0, near: float = 20.0) -> di
         "labels": _group_labels(session, groups),
         "shortage": _shortage(session),
         "targeting": published(targeting),
-        "qualified": published(qualified),
-        "validated": published(validated),
+        "qualified": {"cells": qualified, "row_totals": q_totals},
+        "validated": {"cells": validated, "row_totals": v_totals},
         "needs": _needs(session, groups),
         "ads": _ads(session, groups),
         "gaps": gaps,
     }
+
+
+def _reached_and_validated(validated: list[int], others: list[int]) -> dict[str, Any]:
+    """Suppress "validated" and "reached" together: the difference must not give anyone away."""
+    return published([validated, others], row_totals=True, col_totals=True)
 
 
 def _gaps(
@@ -172,12 +185,10 @@ def _gaps(
 ) -> dict[str, Any]:
     """Rank missing skills by how many near-threshold people each would lift over it."""
     lifted: dict[int, set[int]] = defaultdict(set)
-    near_rows = set()
     for o in occs:
         rows = np.nonzero((fit[:, o] >= threshold - near) & (best < threshold))[0]
         if not len(rows):
             continue
-        near_rows.update(rows.tolist())
         lo, hi = model.weights.indptr[o], model.weights.indptr[o + 1]
         skills = model.weights.indices[lo:hi]
         gain = 100.0 * model.weights.data[lo:hi] / model.totals[o]
@@ -190,11 +201,9 @@ def _gaps(
     )
     ranked = ranked[:TOP_GAPS]
     matrix = [_per_kommun(np.array(sorted(people), int), kommun) for _s, people in ranked]
-    near_counts = _per_kommun(np.array(sorted(near_rows), int), kommun)
     return {
         "skills": [str(model.space.skill_ids_[s]) for s, _ in ranked],
         "lifted": published(matrix),
-        "near": published([near_counts]),
     }
 
 

@@ -97,7 +97,6 @@ def overview() -> str:
         compare=compare,
         trend=trend,
         charts=charts,
-        near=report.near_count(data, area, group),
         area_label=area_label,
         computed_at=computed_at,
         fresh=fresh,

@@ -28,15 +28,15 @@ def _row(rows: list[dict[str, Any]], group: str) -> dict[str, Any]:
 def test_supply_counts_match_the_hand_built_region(db_session: Any, region: rw.RegionWorld) -> None:
     data = supply.compute(db_session)
     osby = _row(report.supply_rows(data, OSBY, None, "sv"), "7212")
-    assert osby["qualified"] == 7
+    assert osby["qualified"] == 10
     assert osby["validated"] == 5
-    assert osby["targeting"] == 13
+    assert osby["targeting"] == 16
     assert osby["shortage"] == "brist"
     assert osby["ads"] == 12 and osby["ads_skane"] == 42
     hassleholm = _row(report.supply_rows(data, HASSLEHOLM, None, "sv"), "7212")
     assert hassleholm["qualified"] is None  # 2 people: "<5"
     region_row = _row(report.supply_rows(data, report.REGION, None, "sv"), "7212")
-    assert region_row["qualified"] == 9
+    assert region_row["qualified"] == 12
 
 
 def test_hidden_cells_cannot_be_recovered_from_the_region_total(
@@ -49,6 +49,10 @@ def test_hidden_cells_cannot_be_recovered_from_the_region_total(
     hidden = [c for c in cells if c is None]
     assert len(hidden) != 1
     assert total is None or len(hidden) == 0 or len(hidden) >= 2
+    # Reached but not validated (reached minus validated) is never a small number.
+    for reached, validated in zip(cells, data["validated"]["cells"][k], strict=True):
+        if reached is not None and validated is not None:
+            assert reached - validated == 0 or reached - validated >= 5
 
 
 def test_gap_skills_rank_what_lifts_the_near_people(
@@ -61,7 +65,6 @@ def test_gap_skills_rank_what_lifts_the_near_people(
     assert lifted[rw.TIG] == 6
     assert set(lifted) <= region.lifting
     assert all(v == 6 for v in lifted.values())
-    assert report.near_count(data, OSBY, "7212") == 6
 
 
 def test_coverage_is_the_engine_recommenders_fit(db_session: Any, region: rw.RegionWorld) -> None:
