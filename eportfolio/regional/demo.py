@@ -84,15 +84,15 @@ OSBY_OCCUPATIONS = ("svetsare", "cnc-operator", "industrielektriker", "underhall
 # validated or certified; someone who uploaded certificates has documented ones.
 PATHS = (
     (
-        0.12,
+        0.18,
         (
-            (EvidenceStatus.VALIDATED, 0.7),
+            (EvidenceStatus.VALIDATED, 0.75),
             (EvidenceStatus.CERTIFIED, 0.2),
-            (EvidenceStatus.SELF_DECLARED, 0.1),
+            (EvidenceStatus.SELF_DECLARED, 0.05),
         ),
     ),
     (0.20, ((EvidenceStatus.DOCUMENTED, 0.8), (EvidenceStatus.SELF_DECLARED, 0.2))),
-    (0.68, ((EvidenceStatus.SELF_DECLARED, 0.95), (EvidenceStatus.DOCUMENTED, 0.05))),
+    (0.62, ((EvidenceStatus.SELF_DECLARED, 0.95), (EvidenceStatus.DOCUMENTED, 0.05))),
 )
 BATCH = 5000
 

@@ -98,3 +98,25 @@ def test_coordinator_filters_downloads_and_chart_matches_table(
     assert {r["Kompetens"]: r["Personer över tröskeln"] for r in csv_rows} == rows
     assert all(r["Yrkesgrupp"].startswith("7212") for r in csv_rows)
     context.close()
+
+
+def test_validation_and_training_pages_are_accessible(browser: Any, regional_server: str) -> None:
+    context = browser.new_context(base_url=regional_server, bypass_csp=True, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto("/login")
+    page.get_by_label("E-postadress").fill("samordnare@demo.meritportfolj.se")
+    page.get_by_label("Lösenord").fill("demo-Skane-Nordost-2026")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/")
+    page.goto("/regional/validation")
+    assert page.locator("#chart-councils title").count() == 1
+    assert_accessible(page)
+    page.goto("/training")
+    assert page.get_by_role("cell", name="Lärcentrum Osby").first.is_visible()
+    assert_accessible(page)
+    page.goto("/training/new")
+    page.get_by_role("button", name="Spara").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+    context.close()
