@@ -96,6 +96,12 @@ class ThroughputSchema(Schema):
     occupations = fields.List(fields.Nested(ThroughputRowSchema))
 
 
+class ModuleQuery(Schema):
+    skill = fields.List(
+        fields.Integer(), load_default=list, metadata={"description": "Taxonomy skill concept ids"}
+    )
+
+
 class ModuleOutSchema(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -215,10 +221,15 @@ def module_out(item: TrainingModule) -> dict[str, Any]:
 class Modules(MethodView):
     access_rule = requires(Permission.TRAINING_CATALOGUE_VIEW)
 
+    @blp.arguments(ModuleQuery, location="query")
     @blp.response(200, ModuleOutSchema(many=True))
     @blp.doc(security=SECURITY)
-    def get(self) -> list[dict[str, Any]]:
-        """Every training module of every lärcentrum."""
+    def get(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """Training modules; with ``skill`` ids only those teaching one of them."""
+        if args.get("skill"):
+            found = catalogue.modules_teaching(db.session, args["skill"])
+            unique = {m.id: m for mods in found.values() for m in mods}
+            return [module_out(m) for m in sorted(unique.values(), key=lambda m: m.name)]
         return [module_out(m) for m in catalogue.modules(db.session)]
 
     @blp.response(201, ModuleOutSchema)

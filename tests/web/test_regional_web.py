@@ -137,6 +137,11 @@ def test_a_coordinator_adds_changes_and_deletes_a_module(
     assert "Svets" in listing and "Lärcentrum Osby" in listing
     api = client.get(f"/api/v1/training-modules/{module.id}").get_json()
     assert api["skills"][0]["uri"] == rw.TIG
+    tig = api["skills"][0]["id"]
+    assert [m["name"] for m in client.get(f"/api/v1/training-modules?skill={tig}").get_json()] == [
+        "Svets"
+    ]
+    assert client.get(f"/api/v1/training-modules?skill={tig + 100000}").get_json() == []
     gone = post_form(client, f"/training/{module.id}/delete", {}, token_from="/training/new")
     assert gone.status_code == 302
     assert client.get(f"/api/v1/training-modules/{module.id}").status_code == 404
