@@ -43,6 +43,7 @@ def suppress(
     cols = m.sum(axis=0) < minimum if col_totals else np.zeros(n_cols, bool)
     grand = bool(row_totals and col_totals and m.sum() < minimum)
     mask = Masked(cells, rows, cols, grand)
+    _line_rule(m, mask, row_totals, col_totals)
     while True:
         determined = _determined(mask, row_totals, col_totals)
         if not determined:
@@ -50,6 +51,38 @@ def suppress(
         # One at a time: hiding a partner of the first often frees the others as well.
         kind, i, j = determined[0]
         _hide_partner(m, mask, kind, i, j, row_totals, col_totals)
+
+
+def _line_rule(m: np.ndarray, mask: Masked, row_totals: bool, col_totals: bool) -> None:
+    """In each published sum with exactly one hidden part, hide its smallest other part."""
+    n_rows, n_cols = m.shape
+    changed = True
+    while changed:
+        changed = False
+        lines: list[list[tuple[int, str, int, int]]] = []
+        if row_totals:
+            lines += [
+                [(int(m[i, j]), "cell", i, j) for j in range(n_cols)]
+                + [(int(m[i].sum()) + 10**9, "row", i, -1)]
+                for i in range(n_rows)
+            ]
+        if col_totals:
+            lines += [
+                [(int(m[i, j]), "cell", i, j) for i in range(n_rows)]
+                + [(int(m[:, j].sum()) + 10**9, "col", -1, j)]
+                for j in range(n_cols)
+            ]
+        if row_totals and col_totals:
+            grand = (int(m.sum()) + 10**9, "grand", -1, -1)
+            lines.append([(int(m[i].sum()), "row", i, -1) for i in range(n_rows)] + [grand])
+            lines.append([(int(m[:, j].sum()), "col", -1, j) for j in range(n_cols)] + [grand])
+        for line in lines:
+            hidden = [part for part in line if _hidden(mask, *part[1:])]
+            if len(hidden) == 1:
+                shown = sorted(part for part in line if not _hidden(mask, *part[1:]))
+                if shown:
+                    _hide(mask, *shown[0][1:])
+                    changed = True
 
 
 def _variables(mask: Masked, row_totals: bool, col_totals: bool) -> list[tuple[str, int, int]]:
@@ -153,10 +186,16 @@ def _hide_partner(
         everywhere += [(int(m[:, b].sum()), "col", -1, b) for b in range(n_cols)]
     if row_totals and col_totals:
         everywhere.append((int(m.sum()), "grand", -1, -1))
-    for _value, ckind, ci, cj in [*sorted(candidates), *sorted(everywhere)]:
-        if not _hidden(mask, ckind, ci, cj):
-            _hide(mask, ckind, ci, cj)
+    ordered = [c for c in [*sorted(candidates), *sorted(everywhere)] if not _hidden(mask, *c[1:])]
+    # Prefer the smallest value whose hiding frees the pinned one; else the smallest at all.
+    for _value, ckind, ci, cj in ordered:
+        _hide(mask, ckind, ci, cj)
+        if (kind, i, j) not in _determined(mask, row_totals, col_totals):
             return
+        _unhide(mask, ckind, ci, cj)
+    if ordered:
+        _hide(mask, *ordered[0][1:])
+        return
     raise AssertionError("nothing left to hide")  # unreachable: all hidden pins nothing down
 
 
@@ -170,15 +209,19 @@ def _hidden(mask: Masked, kind: str, i: int, j: int) -> bool:
     return mask.grand
 
 
-def _hide(mask: Masked, kind: str, i: int, j: int) -> None:
+def _hide(mask: Masked, kind: str, i: int, j: int, value: bool = True) -> None:
     if kind == "cell":
-        mask.cells[i, j] = True
+        mask.cells[i, j] = value
     elif kind == "row":
-        mask.rows[i] = True
+        mask.rows[i] = value
     elif kind == "col":
-        mask.cols[j] = True
+        mask.cols[j] = value
     else:
-        mask.grand = True
+        mask.grand = value
+
+
+def _unhide(mask: Masked, kind: str, i: int, j: int) -> None:
+    _hide(mask, kind, i, j, value=False)
 
 
 def published(
