@@ -54,12 +54,18 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def db_name(prefix: str) -> str:
+    """Return a database name of this test run and worker, so parallel runs never collide."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"p{os.getpid()}"
+    return f"{prefix}_{run[:10]}_{_worker()}".lower()
+
+
 def _postgres_url() -> str:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.fail("--backend=postgres needs TEST_DATABASE_URL")
     # One database per xdist worker, so migrations and locks never collide.
-    name = f"mp_test_{_worker()}"
+    name = db_name("mp_test")
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -74,10 +80,20 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if backend == "postgres":
-        return _postgres_url()
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if backend != "postgres":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url = _postgres_url()
+    yield url
+    from eportfolio.matching_index.engine import reset
+
+    reset()
+    admin = sa.create_engine(os.environ["TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # leave no database behind
+        name = sa.engine.make_url(url).database
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def make_test_app(database_url: str, instance: Path, **extra: Any) -> Flask:

@@ -14,6 +14,7 @@ from alembic.util.exc import CommandError
 
 from eportfolio.cli import alembic_config
 from eportfolio.db import Base
+from tests.conftest import db_name
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def empty_database(backend: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
     base = os.environ["TEST_DATABASE_URL"]
-    name = f"mp_mig_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = db_name("mp_mig")
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
