@@ -206,11 +206,9 @@ def matches() -> str:
 
 
 def _teaching(concept_ids: list[int]) -> dict[int, list[Any]]:
-    """Where each skill can be learned: the lärcentra's training catalogue, if it is there."""
-    try:
-        from eportfolio.regional.training import modules_teaching
-    except ImportError:  # the catalogue arrives with the regional overview
-        return {}
+    """Where each skill can be learned: the lärcentra's training catalogue."""
+    from eportfolio.regional.modules import modules_teaching
+
     result: dict[int, list[Any]] = modules_teaching(db.session, concept_ids)
     return result
 

@@ -141,3 +141,31 @@ def test_employers_cannot_see_other_organisations_needs(
     other = FlaskClient(client.application, use_cookies=True)
     login(other, create_user("employer"))
     assert other.get(need_url).status_code == 404
+
+
+def test_matches_page_says_where_a_missing_skill_is_taught(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    from eportfolio.regional.models import TrainingModule, TrainingModuleSkill
+    from eportfolio.taxonomy_store.models import Concept
+
+    login(client, demo["larande2"])
+    page = client.get("/matches").get_data(as_text=True)
+    gap = re.search(r"<li>([^<]+) <span class=\"muted\">\(\+", page)
+    assert gap, "a missing skill is listed"
+    label = gap.group(1).strip()
+    concept = db_session.scalar(
+        select(Concept)
+        .join(Concept.labels)
+        .where(Concept.kind == "skill")
+        .where(Concept.labels.any(text=label))
+    )
+    assert concept is not None
+    centre = next(o for o in demo["vagledare"].organisations())
+    module = TrainingModule(organisation_id=centre.id, name="Kurs i det som saknas")
+    db_session.add(module)
+    db_session.flush()
+    db_session.add(TrainingModuleSkill(module_id=module.id, concept_id=concept.id))
+    db_session.flush()
+    again = client.get("/matches").get_data(as_text=True)
+    assert "Kurs i det som saknas, Lärcentrum Kristianstad" in again
