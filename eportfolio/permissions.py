@@ -127,8 +127,10 @@ policy(Permission.TAXONOMY_VIEW)(lambda user, _obj: bool(user.roles))
 policy(Permission.BRISTYRKEN_EDIT)(_has("coordinator", "admin"))
 # A need belongs to an employer organisation; its active members manage it.
 policy(Permission.NEED_MANAGE)(
-    lambda user, need: user.has_role("employer")  # type: ignore[arg-type]
-    and (need is None or need.organisation_id in {o.id for o in user.organisations()})
+    lambda user, need: (
+        user.has_role("employer")  # type: ignore[arg-type]
+        and (need is None or need.organisation_id in {o.id for o in user.organisations()})
+    )
 )
 policy(Permission.CONTACT_ANSWER)(_has("learner"))
 # Privacy: a learner's own decisions; nobody decides them on the learner's behalf, guides neither.
