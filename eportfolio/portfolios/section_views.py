@@ -24,7 +24,14 @@ from eportfolio.portfolios.schemas import (
     ExperienceSchema,
     LanguageSchema,
 )
-from eportfolio.portfolios.views import EDIT, Page, after_save, bp, current_portfolio
+from eportfolio.portfolios.views import (
+    EDIT,
+    Page,
+    after_save,
+    bp,
+    current_portfolio,
+    to_overview,
+)
 from eportfolio.schemas import load
 from eportfolio.taxonomy_store import search
 
@@ -81,8 +88,7 @@ def _delete(section: str, item_id: int) -> Response:
     portfolio = current_portfolio()
     services.delete_item(db.session, current_user, portfolio, section, item_id)
     flash(_("Removed."), "success")
-    learner = request.args.get("learner")
-    return redirect(url_for("portfolios.overview", **({"learner": learner} if learner else {})))  # type: ignore[return-value]
+    return to_overview()
 
 
 @bp.route("/experience/new", methods=["GET", "POST"])
@@ -224,7 +230,7 @@ def add_suggested() -> Response:
         return redirect(
             url_for("portfolios.new_claim", guided=1, **({"learner": learner} if learner else {}))
         )
-    return redirect(url_for("portfolios.overview", **({"learner": learner} if learner else {})))  # type: ignore[return-value]
+    return to_overview()
 
 
 @bp.route("/skills/from-text", methods=["GET", "POST"])
@@ -242,8 +248,7 @@ def claims_from_text() -> Page:
         }
         added = services.add_claims(db.session, current_user, portfolio, ids, texts)
         flash(_("%(n)s skills added. Check the level of each one.", n=len(added)), "success")
-        learner = request.args.get("learner")
-        return redirect(url_for("portfolios.overview", **({"learner": learner} if learner else {})))
+        return to_overview()
     if request.method == "POST":
         try:
             data = load(CvTextSchema(), form)

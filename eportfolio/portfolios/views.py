@@ -62,6 +62,12 @@ def step_url(step: str, **kwargs: Any) -> str:
         return url_for("portfolios.overview", **extra)
 
 
+def to_overview() -> Response:
+    """Go back to the overview of the portfolio being edited (a guide's learner or one's own)."""
+    learner = learner_arg()
+    return redirect(url_for("portfolios.overview", **({"learner": learner} if learner else {})))  # type: ignore[return-value]
+
+
 def next_step(portfolio: Portfolio, current: str) -> Response:
     """Remember progress and go to the step after ``current`` (or the overview at the end)."""
     index = STEPS.index(current)
@@ -69,8 +75,7 @@ def next_step(portfolio: Portfolio, current: str) -> Response:
         portfolio.guided_step = STEPS[index + 1]
         return redirect(step_url(STEPS[index + 1]))  # type: ignore[return-value]
     portfolio.guided_step = "done"
-    learner = learner_arg()
-    return redirect(url_for("portfolios.overview", **({"learner": learner} if learner else {})))  # type: ignore[return-value]
+    return to_overview()
 
 
 def after_save(portfolio: Portfolio, step: str, fallback: str) -> Response:
