@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from eportfolio.regional.aggregates import display
 from eportfolio.regional.modules import modules_teaching_uris
 from eportfolio.regional.municipalities import SKANE_COUNTY, SKNO_MUNICIPALITIES
+from eportfolio.regional.throughput import STATES
 from eportfolio.taxonomy_store.models import Concept
 
 REGION = "SKNO"
@@ -173,14 +174,5 @@ def _csv_value(value: Any, key: str) -> str:
     return str(value)
 
 
-STATE_KEYS = {
-    "submitted",
-    "in_assessment",
-    "awaiting_learner",
-    "reassessment_requested",
-    "assessed",
-    "certified",
-    "not_certified",
-    "withdrawn",
-}
+STATE_KEYS = set(STATES)
 __all__ = ["display"]
