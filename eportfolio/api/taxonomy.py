@@ -128,17 +128,7 @@ class Bristyrken(MethodView):
     @blp.doc(security=SECURITY)
     def get(self, args: dict[str, Any]) -> list[Any]:
         """List shortage assessments, filtered by area (riket, län or kommun) and period."""
-        area = args["area"]
-        kind = (
-            None
-            if not area
-            else "riket"
-            if area in ("riket", "00")
-            else "lan"
-            if len(area) == 2
-            else "kommun"
-        )
-        code = None if not area or kind == "riket" else area
+        kind, code = shortage.area_filter(args["area"])
         return shortage.list_assessments(
             db.session,
             area_kind=kind,

@@ -88,6 +88,15 @@ def import_demand(
     return {"added": added, "updated": updated}
 
 
+def area_filter(area: str | None) -> tuple[str | None, str | None]:
+    """Read an area as people write it ("riket", "00", a län code "12", a kommunkod "1290")."""
+    if not area:
+        return None, None
+    if area in ("riket", "00"):
+        return "riket", None
+    return ("lan" if len(area) == 2 else "kommun"), area
+
+
 def list_assessments(
     session: Session,
     *,

@@ -108,20 +108,11 @@ def bristyrken() -> Page:
         return render_template(
             "taxonomy/bristyrken.html", form=form, errors=exc.errors, rows=[], periods=[]
         ), 422
-    area = args["area"]
-    kind = (
-        None
-        if not area
-        else "riket"
-        if area in ("riket", "00")
-        else "lan"
-        if len(area) == 2
-        else "kommun"
-    )
+    kind, code = shortage.area_filter(args["area"])
     rows = shortage.list_assessments(
         db.session,
         area_kind=kind,
-        area_code=None if kind == "riket" else area,
+        area_code=code,
         period=args["period"],
         recruitment=args["recruitment"],
     )
