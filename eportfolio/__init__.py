@@ -100,12 +100,16 @@ def _register_blueprints(app: Flask, rest_api: Api) -> None:
 
 
 def _commit(response: Response) -> Response:
-    """Commit the request's one transaction when it succeeded; roll back otherwise."""
+    """Commit the request's one transaction when it succeeded; roll back otherwise.
+
+    A view that refuses a request but must keep a record of it (a failed login's audit event)
+    sets ``g.keep_on_refusal``.
+    """
     session = g.pop("db_session", None)
     if session is None:
         return response
     try:
-        if response.status_code < 400:
+        if response.status_code < 400 or g.pop("keep_on_refusal", False):
             session.commit()
         else:
             session.rollback()

@@ -9,6 +9,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -136,8 +137,9 @@ def login() -> Page:
         user = services.authenticate(db.session, data["email"], data["password"])
         if user is None:
             errors = {"email": [_("The e-mail address or password is wrong.")]}
-            # The failed attempt is audited, so keep that row although the answer is 4xx.
-            db.session.commit()
+            g.keep_on_refusal = (
+                True  # the failed attempt's audit event stays, though the answer is 4xx
+            )
             return _form_page("accounts/login.html", form, errors)
         _start_session(user)
         target = safe_next(request.args.get("next"), url_for("web.index"))
