@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import NamedTuple
+
+import numpy as np
 
 from matching.index import LEVELS
 from matching.plan import Plan, RowParts
@@ -79,9 +82,12 @@ class Match:
     explanation: Explanation | None = None
 
 
-_term = tuple.__new__  # builds a SkillTerm without NamedTuple's Python-level __new__
+_term = partial(tuple.__new__, SkillTerm)  # a SkillTerm without NamedTuple's Python __new__
 _LINK_NAMES = tuple(link.name.lower() for link in Link)
-_EVIDENCE = tuple(Evidence)
+_SAME = _LINK_NAMES.index("same")
+_STATUSES = np.array([Status.EXACT, Status.RELATED, Status.MISSING], dtype=object)
+_LEVELS = np.array([*range(1, LEVELS + 1), None], dtype=object)
+_EVIDENCES = np.array([*Evidence, None], dtype=object)
 
 
 def explain_rows(
@@ -92,58 +98,48 @@ def explain_rows(
     scores: list[float],
     pids: list[int],
 ) -> list[Explanation]:
-    """Split each row's score into one term per need skill and the signals."""
+    """Split each row's score into one term per need skill and the signals.
+
+    The terms' fields are built as whole columns and zipped into tuples: one Python step
+    per term instead of a dozen keeps explaining the top 20 well under a millisecond.
+    """
+    n = len(plan.need_ids)
     scale = plan.points["skill"] / max(plan.weight.sum(), 1e-12)
-    max_points = (plan.weight * scale).tolist()
-    heads = list(zip(plan.need_ids, plan.must.tolist(), plan.min_level.tolist(), strict=True))
-    via = space.skill_ids_[plan.cols].tolist()
-    links = [_LINK_NAMES[x] for x in plan.link.tolist()]
-    sims = plan.similarity.tolist()
-    out = []
-    for i, score, pid in zip(rows, scores, pids, strict=True):
-        terms = []
-        for (skill, must, min_level), top, credit, b, code in zip(
-            heads,
-            max_points,
-            parts.credit[i].tolist(),
-            parts.best[i].tolist(),
-            parts.best_code[i].tolist(),
-            strict=True,
-        ):
-            if b < 0 or credit <= 0:
-                missing = (skill, must, min_level, Status.MISSING, 0.0, top, 0.0)
-                terms.append(_term(SkillTerm, (*missing, None, None, 0.0, None, None)))
-                continue
-            status = Status.EXACT if links[b] == "same" else Status.RELATED
-            terms.append(
-                _term(
-                    SkillTerm,
-                    (
-                        skill,
-                        must,
-                        min_level,
-                        status,
-                        top * credit,
-                        top,
-                        credit,
-                        via[b],
-                        links[b],
-                        sims[b],
-                        code % LEVELS + 1,
-                        _EVIDENCE[code // LEVELS],
-                    ),
-                )
-            )
-        out.append(
-            Explanation(
-                portfolio_id=pid,
-                score=score,
-                skills=terms,
-                occupation=float(plan.points["occupation"] * parts.occupation[i]),
-                occupation_fit=float(parts.occupation[i]),
-                languages=float(plan.points["languages"] * parts.languages[i]),
-                location=float(plan.points["location"] * parts.location[i]),
-                text=float(plan.points["text"] * parts.text[i]),
-            )
+    top = np.tile(plan.weight * scale, len(rows))
+    credit = parts.credit[rows].ravel()
+    best = parts.best[rows].ravel()
+    code = parts.best_code[rows].ravel()
+    met = (best >= 0) & (credit > 0)
+    at = np.where(met, best, -1)  # -1 picks the trailing "nothing" of each lookup
+    kind = np.where(met, np.where(plan.link[best] == _SAME, 0, 1), 2)
+    level = np.where(met, code % LEVELS, LEVELS)
+    evidence = np.where(met, code // LEVELS, len(_EVIDENCES) - 1)
+    columns = (
+        plan.need_ids * len(rows),
+        plan.must.tolist() * len(rows),
+        plan.min_level.tolist() * len(rows),
+        _STATUSES[kind].tolist(),
+        np.where(met, top * credit, 0.0).tolist(),
+        top.tolist(),
+        np.where(met, credit, 0.0).tolist(),
+        np.array([*space.skill_ids_[plan.cols].tolist(), None], dtype=object)[at].tolist(),
+        np.array([*_LINK_NAMES, None], dtype=object)[np.append(plan.link, -1)[at]].tolist(),
+        np.append(plan.similarity, 0.0)[at].tolist(),
+        _LEVELS[level].tolist(),
+        _EVIDENCES[evidence].tolist(),
+    )
+    terms = list(map(_term, zip(*columns, strict=True)))
+    p = plan.points
+    return [
+        Explanation(
+            portfolio_id=pid,
+            score=score,
+            skills=terms[i * n : (i + 1) * n],
+            occupation=float(p["occupation"] * parts.occupation[r]),
+            occupation_fit=float(parts.occupation[r]),
+            languages=float(p["languages"] * parts.languages[r]),
+            location=float(p["location"] * parts.location[r]),
+            text=float(p["text"] * parts.text[r]),
         )
-    return out
+        for i, (r, score, pid) in enumerate(zip(rows, scores, pids, strict=True))
+    ]

@@ -240,6 +240,4 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         """Return the memory held by the index arrays."""
         arrays: list[NDArray[Any]] = [self.ids_, self.alive_, self.municipality_]
         arrays += list(self.languages_.values())
-        for p in self._families():
-            arrays += [p.indptr, p.rows, p.vals, p.start, p.length, p.flat_keys, p.flat_vals]
-        return int(sum(a.nbytes for a in arrays))
+        return int(sum(a.nbytes for a in arrays)) + sum(p.nbytes() for p in self._families())

@@ -63,7 +63,8 @@ class Plan:
     owner: NDArray[np.int64]  # the need skill each expanded skill credits
     similarity: NDArray[np.float64]
     link: NDArray[np.int64]
-    col_table: NDArray[np.float64]  # (len(cols), CODES): points per posting code
+    col_weight: NDArray[np.float64]  # points per unit of credit through each column
+    col_level: NDArray[np.int64]  # the minimum level each column's credit is judged by
     occ_keys: NDArray[np.int64]
     occ_weight: NDArray[np.float64]
     text_keys: NDArray[np.int64]
@@ -94,20 +95,16 @@ def neighbours(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
     """Assign each reachable portfolio skill to one need skill: itself, else the best credit."""
     sim, link = space.similarity_, space.link_
-    owners, cols, vals, links = [], [], [], []
-    for pos, s in enumerate(idx):
-        if s < 0:
-            continue
-        lo, hi = sim.indptr[s], sim.indptr[s + 1]
-        cols.append(sim.indices[lo:hi])
-        vals.append(sim.data[lo:hi].astype(np.float64))
-        links.append(link.data[lo:hi].astype(np.int64) - 1)
-        owners.append(np.full(hi - lo, pos))
-    if not cols:
+    pos = np.flatnonzero(idx >= 0)
+    lo, hi = sim.indptr[idx[pos]], sim.indptr[idx[pos] + 1]
+    n = hi - lo
+    if not n.sum():
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0), empty
-    col, owner = np.concatenate(cols).astype(np.int64), np.concatenate(owners)
-    val, lnk = np.concatenate(vals), np.concatenate(links)
+    starts = np.cumsum(n) - n  # each need skill's row of the similarity matrix, end to end
+    at = np.arange(int(n.sum())) + np.repeat(lo - starts, n)
+    col, owner = sim.indices[at].astype(np.int64), np.repeat(pos, n)
+    val, lnk = sim.data[at].astype(np.float64), link.data[at].astype(np.int64) - 1
     is_self = lnk == 0
     order = np.lexsort((owner, -(weight[owner] * val), ~is_self, col))
     col, owner, val, lnk = col[order], owner[order], val[order], lnk[order]

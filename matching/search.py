@@ -82,7 +82,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         points = {k: 100.0 * v / total for k, v in points.items()}
         cols, owner, sim, link = neighbours(space, idx, weight)
         scale = points["skill"] / max(weight.sum(), 1e-12)
-        col_table = (weight[owner] * sim)[:, None] * self.table_[min_level[owner]] * scale
+        col_weight = weight[owner] * sim * scale
         occ_keys, occ_weight = np.zeros(0, np.int64), np.zeros(0)
         if occ is not None:
             family = space.family_members(occ)
@@ -99,7 +99,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             owner,
             sim,
             link,
-            col_table,
+            col_weight,
+            min_level[owner],
             occ_keys,
             occ_weight,
             text_keys.astype(np.int64),
@@ -111,36 +112,35 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
     def dense_scores(self, plan: Plan) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
         """Return every row's upper-bound score (skill credit uncapped) and the touched rows.
 
-        The postings of all keys become the columns of one sparse (rows x keys) matrix with
-        the need's weights as data, so the weighted sum is a single C pass into a float32
-        vector: half the cache traffic of a float64 bincount at a million rows.
+        The postings of all keys become the columns of one sparse (rows x keys) matrix, the
+        need's weights the vector it multiplies, so the weighted sum is a single C pass into
+        a float32 vector: half the cache traffic of a float64 bincount at a million rows.
         """
         index = self.index_
-        tables = plan.col_table.astype(np.float32)
-        skill = index.skills_.slices(plan.cols)
-        occ = index.occupation_fit_.slices(plan.occ_keys) if len(plan.occ_keys) else []
-        text = index.text_.slices(plan.text_keys) if len(plan.text_keys) else []
-        indptr = np.zeros(len(skill) + len(occ) + len(text) + 1, dtype=np.int64)
-        np.cumsum([len(r) for _, r, _ in skill + occ + text], out=indptr[1:])
-        rows = np.empty(int(indptr[-1]), dtype=np.int32)
-        data = np.empty(int(indptr[-1]), dtype=np.float32)
-        bounds = indptr.tolist()
-        # Fill preallocated arrays slice by slice: concatenating per-key pieces copied twice.
-        for i, (j, r, codes) in enumerate(skill):
-            a, b = bounds[i], bounds[i + 1]
-            rows[a:b] = r
-            tables[j].take(codes, out=data[a:b])
-        for offset, parts, weight in (
-            (len(skill), occ, plan.occ_weight.astype(np.float32)),
-            (len(skill) + len(occ), text, plan.text_weight.astype(np.float32)),
-        ):
-            for i, (j, r, v) in enumerate(parts, start=offset):
-                a, b = bounds[i], bounds[i + 1]
-                rows[a:b] = r
-                np.multiply(v, weight[j], out=data[a:b])
-        n_cols = len(bounds) - 1
-        matrix = sp.csc_matrix((data, rows, indptr), shape=(index.n_rows_, n_cols))
-        return matrix @ np.ones(n_cols, dtype=np.float32), rows
+        parts: list[tuple[int, NDArray[np.int32], NDArray[np.float32]]] = []
+        weights: list[NDArray[np.float64]] = []
+        for level in np.unique(plan.col_level).tolist():
+            pick = np.flatnonzero(plan.col_level == level)
+            table = self.table_[level].astype(np.float32)
+            found = index.skills_.looked_up_slices(plan.cols[pick], table)
+            parts += found
+            weights.append(plan.col_weight[pick[[j for j, _, _ in found]]])
+        signals = [(index.occupation_fit_, plan.occ_keys, plan.occ_weight)]
+        if len(plan.text_keys):  # a need has text keys only when the index has a text model
+            signals.append((index.text_, plan.text_keys, plan.text_weight))
+        for postings, keys, weight in signals:
+            if len(keys):
+                found = postings.slices(keys)
+                parts += found
+                weights.append(weight[[j for j, _, _ in found]])
+        if not parts:
+            return np.zeros(index.n_rows_, dtype=np.float32), np.zeros(0, dtype=np.int32)
+        indptr = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(r) for _, r, _ in parts], out=indptr[1:])
+        rows = np.concatenate([r for _, r, _ in parts])
+        data = np.concatenate([v for _, _, v in parts])
+        matrix = sp.csc_matrix((data, rows, indptr), shape=(index.n_rows_, len(parts)))
+        return matrix @ np.concatenate(weights).astype(np.float32), rows
 
     def rank_linear(self, plan: Plan, k: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Return the top-k portfolio ids and scores by the bare weighted sum (no caps, signals).

@@ -56,3 +56,17 @@ def test_an_empty_index_grows_one_portfolio_at_a_time(build):
     assert ids(matcher) == []
     matcher.index_.add(Portfolio(9, claims("weld"), {"sv": 4}, "1290"))
     assert ids(matcher) == [9]
+
+
+def test_a_certified_update_counts_before_and_after_compaction(build):
+    matcher = build([Portfolio(1, claims("weld")), Portfolio(2, claims("weld"))])
+    index = matcher.index_
+    assert ids(matcher) == [1, 2]  # tied, by id; the search has now kept its lookups
+    index.update(Portfolio(2, claims(("weld", 4, Evidence.CERTIFIED))))
+    assert ids(matcher) == [2, 1]
+    index.compact()  # the compacted postings are new: the kept lookups must not be reused
+    assert ids(matcher) == [2, 1]
+    index.update(Portfolio(2, claims("weld")))
+    index.update(Portfolio(1, claims(("weld", 4, Evidence.CERTIFIED))))
+    index.compact()
+    assert ids(matcher) == [1, 2]
