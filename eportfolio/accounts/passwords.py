@@ -15,6 +15,7 @@ from eportfolio.errors import ValidationFailed
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+ZXCVBN_MAX = 72  # zxcvbn refuses longer input
 _hasher = PasswordHasher()
 
 
@@ -72,7 +73,8 @@ def check_password_policy(password: str, field: str = "password", *context: str)
             {field: [_l("This password is too common. Choose one that others would not guess.")]}
         )
     # zxcvbn also catches keyboard walks, repeats and passwords built from the user's own name.
-    if zxcvbn(password[:100], user_inputs=_personal_words(context))["score"] < 2:
+    # It judges the first 72 characters: a guessable head makes the whole guessable.
+    if zxcvbn(password[:ZXCVBN_MAX], user_inputs=_personal_words(context))["score"] < 2:
         raise ValidationFailed(
             {field: [_l("This password is too easy to guess. Try a few unrelated words.")]}
         )

@@ -48,3 +48,12 @@ def test_a_long_uncommon_password_is_accepted(app: Flask) -> None:
 def test_password_built_from_own_name_is_refused(app: Flask) -> None:
     with app.test_request_context(), pytest.raises(ValidationFailed):
         check_password_policy("amirahaddad1", "password", "amira.haddad", "Amira Haddad")
+
+
+def test_passwords_longer_than_the_strength_checker_reads_get_an_answer(app: Flask) -> None:
+    # zxcvbn raises on more than 72 characters; a long passphrase must still be judged.
+    with app.test_request_context():
+        check_password_policy("tallkotte-regnrock-fiol-7 " * 8)  # 208 characters
+    with app.test_request_context(), pytest.raises(ValidationFailed) as exc:
+        check_password_policy("0" * 73)
+    assert "password" in exc.value.errors
