@@ -20,7 +20,8 @@ from eportfolio.employers.models import (
     ShortlistEntry,
 )
 from eportfolio.errors import Conflict, NotFound, ValidationFailed
-from eportfolio.matching_index.engine import CEFR_RANK, engine
+from eportfolio.matching_index.engine import engine
+from eportfolio.matching_index.loading import CEFR_RANK
 from eportfolio.permissions import Permission, can, require
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.portfolios.services import resolve_concept

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eportfolio.matching_index import tracking  # noqa: F401 - registers the change hooks
+from eportfolio.matching_index.loading import EVIDENCE, cefr, consenting, load_index
 from eportfolio.matching_index.models import MatchingChange
-from eportfolio.portfolios.models import EvidenceStatus, LanguageSkill, Portfolio
-from eportfolio.privacy.models import ConsentKind, ConsentRecord
+from eportfolio.portfolios.models import LanguageSkill, Portfolio
 from eportfolio.taxonomy_store.models import Concept, ConceptLabel, ConceptRelation
 from matching import (
     Matcher,
@@ -30,17 +30,8 @@ from matching import (
 )
 from matching import Portfolio as MatchPortfolio
 from matching import SkillClaim as MatchClaim
-from matching.records import Evidence
 from taxonomy import Concept as TaxConcept
 from taxonomy import ConceptKind, Relation, RelationKind, Taxonomy
-
-EVIDENCE = {
-    EvidenceStatus.SELF_DECLARED: Evidence.SELF,
-    EvidenceStatus.DOCUMENTED: Evidence.DOCUMENTED,
-    EvidenceStatus.VALIDATED: Evidence.VALIDATED,
-    EvidenceStatus.CERTIFIED: Evidence.CERTIFIED,
-}
-CEFR_RANK = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6}
 
 
 @dataclass
@@ -115,22 +106,6 @@ def _signature(session: Session) -> tuple[Any, ...]:
     )
 
 
-def matching_visible(session: Session, user_ids: list[int]) -> set[int]:
-    """Return which of these learners currently let employers find them."""
-    latest = (
-        select(ConsentRecord.user_id, func.max(ConsentRecord.id).label("last"))
-        .where(ConsentRecord.kind == ConsentKind.MATCHING, ConsentRecord.user_id.in_(user_ids))
-        .group_by(ConsentRecord.user_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(ConsentRecord.user_id, ConsentRecord.granted).join(
-            latest, latest.c.last == ConsentRecord.id
-        )
-    )
-    return {user for user, granted in rows if granted}
-
-
 def to_record(portfolio: Portfolio) -> MatchPortfolio:
     """Turn a stored portfolio into the engine's record: competence only, never identity."""
     claims = [
@@ -149,21 +124,13 @@ def to_record(portfolio: Portfolio) -> MatchPortfolio:
 
 
 def _cefr(lang: LanguageSkill) -> int:
-    if lang.mother_tongue:
-        return 6
-    levels = [
-        CEFR_RANK[x] for x in (lang.listening, lang.reading, lang.speaking, lang.writing) if x
-    ]
-    return min(levels) if levels else 1
+    return cefr(lang.mother_tongue, lang.listening, lang.reading, lang.speaking, lang.writing)
 
 
-def _visible_portfolios(session: Session, user_ids: list[int] | None = None) -> list[Portfolio]:
-    query = select(Portfolio)
-    if user_ids is not None:
-        query = query.where(Portfolio.user_id.in_(user_ids))
-    portfolios = list(session.scalars(query))
-    visible = matching_visible(session, [p.user_id for p in portfolios])
-    return [p for p in portfolios if p.user_id in visible]
+def _visible_portfolios(session: Session, user_ids: list[int]) -> list[Portfolio]:
+    """Return these learners' portfolios where they let employers find them."""
+    query = select(Portfolio).where(Portfolio.user_id.in_(consenting(user_ids)))
+    return list(session.scalars(query))
 
 
 def build(session: Session) -> Engine:
@@ -173,8 +140,7 @@ def build(session: Session) -> Engine:
     space = SkillSpace.from_taxonomy(tax)
     model = OccupationModel().fit(space)
     index = PortfolioIndex(space, model, text=TextVectoriser(n_features=2**16))
-    visible = _visible_portfolios(session)
-    index.fit([to_record(p) for p in visible])
+    loaded = load_index(session, index)
     matcher = Matcher().fit(index)
     return Engine(
         _signature(session),
@@ -183,7 +149,7 @@ def build(session: Session) -> Engine:
         matcher,
         Recommender().fit(matcher),
         applied,
-        {p.user_id: p.id for p in visible},
+        dict(zip(loaded.user_ids, loaded.portfolio_ids.tolist(), strict=True)),
     )
 
 

@@ -1,0 +1,91 @@
+"""A worker's start: the index holds every consenting portfolio, read in a fixed few queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from eportfolio.matching_index.engine import build, to_record
+from eportfolio.portfolios.models import Portfolio
+from eportfolio.privacy.models import ConsentKind, ConsentRecord
+from matching import Matcher, Need, NeedSkill, PortfolioIndex
+
+
+@contextmanager
+def statements(session: Session) -> Iterator[list[int]]:
+    """Record how many bind parameters each statement the session runs carries."""
+    seen: list[int] = []
+
+    def note(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        seen.append(len(params) if hasattr(params, "__len__") else 0)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def consenting_portfolios(session: Session) -> set[int]:
+    """Return the portfolios whose owner's latest matching consent is a yes, the slow way."""
+    latest: dict[int, ConsentRecord] = {}
+    for record in session.scalars(
+        select(ConsentRecord).where(ConsentRecord.kind == ConsentKind.MATCHING)
+    ):
+        if record.user_id not in latest or record.id > latest[record.user_id].id:
+            latest[record.user_id] = record
+    granted = {u for u, r in latest.items() if r.granted}
+    return {p.id for p in session.scalars(select(Portfolio)) if p.user_id in granted}
+
+
+def test_start_up_reads_a_growing_population_in_the_same_queries(
+    db_session: Session, demo: dict[str, Any]
+) -> None:
+    from eportfolio.regional.demo import scale
+
+    with statements(db_session) as small:
+        built = build(db_session)
+    assert set(built.index.row_of_) == consenting_portfolios(db_session)
+
+    scale(db_session, 400)  # one in ten says no to matching
+    db_session.flush()
+    with statements(db_session) as large:
+        built = build(db_session)
+    everyone = consenting_portfolios(db_session)
+    assert len(everyone) > 300 and set(built.index.row_of_) == everyone
+    # No query per portfolio, and no list of every id in one statement (PostgreSQL takes at
+    # most 65,535 parameters, so that would stop a national population from loading).
+    assert len(large) == len(small)
+    assert max(large) < 100
+
+
+def test_start_up_indexes_what_a_single_update_would(
+    db_session: Session, demo: dict[str, Any]
+) -> None:
+    """The column-wise start-up and the per-portfolio update path must not drift apart."""
+    from eportfolio.regional.demo import scale
+
+    scale(db_session, 150)
+    db_session.flush()
+    built = build(db_session)
+    visible = [p for p in db_session.scalars(select(Portfolio)) if p.id in built.index.row_of_]
+    one_by_one = PortfolioIndex(built.space, built.index.occupations, built.index.text)
+    one_by_one.fit([to_record(p) for p in visible])
+    skills = list(built.space.skill_ids_[:: max(1, built.space.n_skills // 40)])
+    need = Need(
+        [NeedSkill(s, min_level=2, must=i % 2 == 0) for i, s in enumerate(skills)],
+        languages={"sv": 4},
+        municipality="1290",
+        text="svetsare lager truck",
+    )
+    ours = built.matcher.search(need, k=60, explain=False)
+    theirs = Matcher().fit(one_by_one).search(need, k=60, explain=False)
+    assert len(ours) > 20
+    assert [(m.portfolio_id, round(m.score, 9)) for m in ours] == [
+        (m.portfolio_id, round(m.score, 9)) for m in theirs
+    ]
