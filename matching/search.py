@@ -58,7 +58,14 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         self.index_ = index
         self.space_ = index.space
         self.table_ = credit_table(self.evidence_weights, self.below_level)
+        for level in range(1, len(self.table_)):  # ready now, not on the first search
+            index.skills_.looked_up_slices(np.zeros(0, np.int64), self._level_table(level))
         return self
+
+    def _level_table(self, level: int) -> NDArray[np.float32]:
+        """Return the credit of each posting code judged against one minimum level."""
+        table: NDArray[np.float32] = self.table_[level].astype(np.float32)
+        return table
 
     # -- planning -----------------------------------------------------------------------------
     def plan(self, need: Need) -> Plan:
@@ -121,8 +128,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         weights: list[NDArray[np.float64]] = []
         for level in np.unique(plan.col_level).tolist():
             pick = np.flatnonzero(plan.col_level == level)
-            table = self.table_[level].astype(np.float32)
-            found = index.skills_.looked_up_slices(plan.cols[pick], table)
+            found = index.skills_.looked_up_slices(plan.cols[pick], self._level_table(level))
             parts += found
             weights.append(plan.col_weight[pick[[j for j, _, _ in found]]])
         signals = [(index.occupation_fit_, plan.occ_keys, plan.occ_weight)]
