@@ -70,3 +70,38 @@ def test_a_certified_update_counts_before_and_after_compaction(build):
     index.update(Portfolio(1, claims(("weld", 4, Evidence.CERTIFIED))))
     index.compact()
     assert ids(matcher) == [1, 2]
+
+
+def test_rows_grouped_by_occupation_change_no_score(space, model):
+    """Bulk loading numbers rows by occupation; results must not depend on that order."""
+    import numpy as np
+
+    from matching import Matcher, PortfolioIndex
+
+    skill_sets = [
+        ("accounting", "budget"), ("weld", "grind", "cut-metal"), ("stock", "lift"),
+        ("weld-tig", "read-drawings"), ("payroll", "excel"), ("weld", "stock", "pack"),
+    ] * 4  # fmt: skip
+    ids = np.arange(100, 100 + len(skill_sets), dtype=np.int64)
+    rows = np.repeat(np.arange(len(ids)), [len(s) for s in skill_sets])
+    skills = space.indices([s for group in skill_sets for s in group])
+    levels = np.tile([1, 2, 3, 4], len(rows))[: len(rows)]
+    evidence = np.tile([0, 1, 2, 3, 1], len(rows))[: len(rows)]
+    munis = np.array(["1290", "1293", "1272"] * 8)
+    grouped = PortfolioIndex(space, model).fit_arrays(
+        ids, rows, skills, levels, evidence, municipalities=list(munis)
+    )
+    assert grouped.ids_.tolist() != ids.tolist()  # the welders now sit together
+    shuffled = np.random.default_rng(1).permutation(len(rows))  # unsorted: kept as given
+    as_given = PortfolioIndex(space, model).fit_arrays(
+        ids, rows[shuffled], skills[shuffled], levels[shuffled], evidence[shuffled],
+        municipalities=list(munis),
+    )  # fmt: skip
+    assert as_given.ids_.tolist() == ids.tolist()
+    need = Need([NeedSkill("weld", 2), NeedSkill("stock", must=False)], municipality="1290")
+    ours = Matcher().fit(grouped).search(need, k=30)
+    theirs = Matcher().fit(as_given).search(need, k=30)
+    assert len(ours) > 10
+    assert [(m.portfolio_id, round(m.score, 9), m.explanation.skills) for m in ours] == [
+        (m.portfolio_id, round(m.score, 9), m.explanation.skills) for m in theirs
+    ]
