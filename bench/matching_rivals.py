@@ -173,7 +173,9 @@ def read_rows_postgres(url: str, ids: np.ndarray, parts: int) -> dict[str, np.nd
 
 
 def read_rows_duckdb(con: Any) -> dict[str, np.ndarray]:
-    s = con.sql("SELECT portfolio AS pid, skill, weight, level FROM portfolio_skills").fetchnumpy()
+    s = con.sql(
+        "SELECT portfolio AS pid, skill, weight, level FROM portfolio_skills ORDER BY portfolio"
+    ).fetchnumpy()
     o = con.sql("SELECT portfolio AS occ_pid, occupation AS occ, fit FROM portfolio_occupations")
     return {**s, **o.fetchnumpy()}
 
