@@ -46,6 +46,7 @@ class Engine:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+REBUILD_AFTER = 2000  # changes; above this (and a tenth of the index) a worker rebuilds
 _engines: dict[str, Engine] = {}
 _build_lock = threading.Lock()
 
@@ -163,7 +164,10 @@ def engine(session: Session) -> Engine:
             current = _engines[key] = build(session)
         return current
     newest = session.scalar(select(func.max(MatchingChange.id))) or 0
-    if newest < current.applied:  # the database went back (restore, test rollback): rebuild
+    behind = newest - current.applied
+    # Going back means a restore or a test rollback; a flood (bulk import, ``demo scale``)
+    # reads faster in columns than one portfolio at a time. Either way: rebuild.
+    if behind < 0 or behind > max(REBUILD_AFTER, len(current.index) // 10):
         with _build_lock:
             current = _engines[key] = build(session)
         return current

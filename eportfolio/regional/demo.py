@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from eportfolio.accounts.models import Membership, Organisation, OrgKind, Role, User
 from eportfolio.db import db, utcnow
 from eportfolio.employers.models import Need, NeedSkill
+from eportfolio.matching_index.models import MatchingChange
 from eportfolio.portfolios.models import EvidenceStatus, Portfolio, SkillClaim, TargetOccupation
 from eportfolio.privacy.models import ConsentKind, ConsentRecord
 from eportfolio.regional.models import TrainingModule, TrainingModuleSkill
@@ -243,6 +244,8 @@ def scale(session: Session, n: int, seed: int = 2026) -> dict[str, int]:
         if targets:
             session.execute(insert(TargetOccupation), targets)
         session.execute(insert(ConsentRecord), consents)
+        # Bulk inserts pass the change hook by: tell running workers in its own words.
+        session.execute(insert(MatchingChange), [{"user_id": u["id"]} for u in users])
         counts["portfolios"] += size
         counts["claims"] += len(claims)
     counts["needs"] = _needs(session, rng, profiles, max(10, n // 400))

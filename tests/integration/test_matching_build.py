@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -89,3 +90,24 @@ def test_start_up_indexes_what_a_single_update_would(
     assert [(m.portfolio_id, round(m.score, 9)) for m in ours] == [
         (m.portfolio_id, round(m.score, 9)) for m in theirs
     ]
+
+
+@pytest.mark.parametrize("rebuild_after", [100, 2000])
+def test_a_running_worker_sees_bulk_added_learners(
+    db_session: Session, demo: dict[str, Any], monkeypatch: pytest.MonkeyPatch, rebuild_after: int
+) -> None:
+    """``demo scale`` writes with bulk SQL; workers must still find the new people."""
+    from eportfolio.matching_index import engine as engine_module
+    from eportfolio.regional.demo import scale
+
+    monkeypatch.setattr(engine_module, "REBUILD_AFTER", rebuild_after)
+    before = engine_module.engine(db_session)
+    assert set(before.index.row_of_) == consenting_portfolios(db_session)
+    first_index, first_size = before.index, len(before.index)
+    scale(db_session, 300)
+    db_session.flush()
+    after = engine_module.engine(db_session)
+    assert len(after.index) > first_size + 200
+    assert set(after.index.row_of_) == consenting_portfolios(db_session)
+    # Few changes are applied one by one; a flood makes the worker rebuild in columns.
+    assert (after.index is first_index) == (rebuild_after == 2000)
