@@ -134,6 +134,7 @@ def _claims(
 def _languages(
     session: Session, visible: Select[tuple[int]], ids: NDArray[np.int64]
 ) -> list[dict[str, int]]:
+    """Return each portfolio's languages with their CEFR rank."""
     out: list[dict[str, int]] = [{} for _ in range(len(ids))]
     found = session.execute(
         select(
