@@ -59,7 +59,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         self.space_ = index.space
         self.table_ = credit_table(self.evidence_weights, self.below_level)
         for level in range(1, len(self.table_)):  # ready now, not on the first search
-            index.skills_.looked_up_slices(np.zeros(0, np.int64), self._level_table(level))
+            index.skills_.look_up(self._level_table(level))
         return self
 
     def _level_table(self, level: int) -> NDArray[np.float32]:
