@@ -255,6 +255,6 @@ def demo(app: Any, db_session: Session) -> dict[str, Any]:
     load_seed_taxonomy(db_session)
     load_demo(db_session)
     load_demo_portfolios(db_session)
-    db_session.flush()
+    db_session.commit()  # as the CLI does; the test's outer transaction still rolls back
     people = {u.email.split("@")[0]: u for u in db_session.scalars(sa.select(User))}
     return people

@@ -2,22 +2,25 @@
 
 Each worker builds its engine at first use (the index is a cache, the database the truth):
 the skill space from the stored taxonomy, the portfolio index from consenting portfolios.
-Before every search it applies the change log written by ``tracking`` since its last look, so
-edits, validation results and withdrawn consent show in the next search.
+Before every search it applies the committed rows of the change log written by ``tracking``
+that it has not applied yet, so edits, validation results and withdrawn consent show in the
+next search.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from eportfolio.matching_index import tracking  # noqa: F401 - registers the change hooks
+from eportfolio.matching_index.cursor import ChangeCursor
 from eportfolio.matching_index.loading import EVIDENCE, cefr, consenting, load_index
 from eportfolio.matching_index.models import MatchingChange
+from eportfolio.matching_index.tracking import has_uncommitted
 from eportfolio.portfolios.models import LanguageSkill, Portfolio
 from eportfolio.taxonomy_store.models import Concept, ConceptLabel, ConceptRelation
 from matching import (
@@ -41,12 +44,13 @@ class Engine:
     index: PortfolioIndex
     matcher: Matcher
     recommender: Recommender
-    applied: int  # highest MatchingChange id applied
+    cursor: ChangeCursor  # which MatchingChange rows are applied
     portfolio_of: dict[int, int]  # user id -> indexed portfolio id (erased users have no row)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 REBUILD_AFTER = 2000  # changes; above this (and a tenth of the index) a worker rebuilds
+BUILD_LOOKBACK = 1000  # change ids below the newest a build still watches for late commits
 _engines: dict[str, Engine] = {}
 _build_lock = threading.Lock()
 
@@ -136,7 +140,11 @@ def _visible_portfolios(session: Session, user_ids: list[int]) -> list[Portfolio
 
 def build(session: Session) -> Engine:
     """Build the engine from the database."""
-    applied = session.scalar(select(func.max(MatchingChange.id))) or 0
+    newest = session.scalar(select(func.max(MatchingChange.id))) or 0
+    recent = session.scalars(
+        select(MatchingChange.id).where(MatchingChange.id > newest - BUILD_LOOKBACK)
+    ).all()
+    cursor = ChangeCursor.at(newest, recent, BUILD_LOOKBACK, time.monotonic())
     tax = taxonomy_from_db(session)
     space = SkillSpace.from_taxonomy(tax)
     model = OccupationModel().fit(space)
@@ -149,46 +157,55 @@ def build(session: Session) -> Engine:
         index,
         matcher,
         Recommender().fit(matcher),
-        applied,
+        cursor,
         dict(zip(loaded.user_ids, loaded.portfolio_ids.tolist(), strict=True)),
     )
 
 
 def engine(session: Session) -> Engine:
-    """Return this worker's engine for the session's database, brought up to date."""
+    """Return this worker's engine for the session's database, brought up to date.
+
+    A session with uncommitted changes of its own gets the index as it stands: those changes
+    join it once committed (a rollback must leave nothing behind in a shared index).
+    """
     bind = session.get_bind()
     key = str(getattr(bind, "engine", bind).url)
     current = _engines.get(key)
+    own = has_uncommitted(session)
     if current is None or current.signature != _signature(session):
         with _build_lock:
-            current = _engines[key] = build(session)
+            built = build(session)
+            if not own:  # built from uncommitted rows: good for this request only
+                _engines[key] = built
+        return built
+    if own:
         return current
-    newest = session.scalar(select(func.max(MatchingChange.id))) or 0
-    behind = newest - current.applied
-    # Going back means a restore or a test rollback; a flood (bulk import, ``demo scale``)
-    # reads faster in columns than one portfolio at a time. Either way: rebuild.
-    if behind < 0 or behind > max(REBUILD_AFTER, len(current.index) // 10):
-        with _build_lock:
-            current = _engines[key] = build(session)
-        return current
-    if newest > current.applied:
-        with current.lock:
-            changed = sorted(
-                set(
-                    session.scalars(
-                        select(MatchingChange.user_id).where(MatchingChange.id > current.applied)
-                    )
-                )
-            )
-            fresh = {p.user_id: p for p in _visible_portfolios(session, changed)}
-            for user_id in changed:
-                portfolio = fresh.get(user_id)
-                if portfolio is not None:
-                    current.index.update(to_record(portfolio))
-                    current.portfolio_of[user_id] = portfolio.id
-                elif user_id in current.portfolio_of:  # consent withdrawn or erased: out at once
-                    current.index.remove(current.portfolio_of.pop(user_id))
-            current.applied = newest
+    with current.lock:
+        cursor = current.cursor
+        newest = session.scalar(select(func.max(MatchingChange.id))) or 0
+        if cursor.is_current(newest):
+            return current
+        # Ids going back mean a restore or a test rollback; a flood (bulk import, ``demo
+        # scale``) reads faster in columns than one portfolio at a time. Either way: rebuild.
+        if newest < cursor.top or newest - cursor.top > max(
+            REBUILD_AFTER, len(current.index) // 10
+        ):
+            with _build_lock:
+                current = _engines[key] = build(session)
+            return current
+        rows = session.execute(
+            select(MatchingChange.id, MatchingChange.user_id).where(MatchingChange.id > cursor.low)
+        ).all()
+        new = set(cursor.take([i for i, _ in rows], time.monotonic(), upto=newest))
+        changed = sorted({user for i, user in rows if i in new})
+        fresh = {p.user_id: p for p in _visible_portfolios(session, changed)}
+        for user_id in changed:
+            portfolio = fresh.get(user_id)
+            if portfolio is not None:
+                current.index.update(to_record(portfolio))
+                current.portfolio_of[user_id] = portfolio.id
+            elif user_id in current.portfolio_of:  # consent withdrawn or erased: out at once
+                current.index.remove(current.portfolio_of.pop(user_id))
     return current
 
 

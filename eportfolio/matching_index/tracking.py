@@ -1,8 +1,12 @@
 """Record which learners' matchable data changed, in the same transaction as the change.
 
 A session hook watches the tables the engine reads; a change row is cheap, and every worker
-compares the highest change id with what it has applied, so a search never misses an edit,
-a validation result or a withdrawn consent (across gunicorn workers and hosts alike).
+compares the change ids it can see with what it has applied, so a search never misses an
+edit, a validation result or a withdrawn consent (across gunicorn workers and hosts alike).
+
+A session that wrote change rows is marked until it commits or rolls back: its worker must
+not fold those changes into the shared index before they are committed, or a rolled-back
+edit would stay searchable.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ from eportfolio.portfolios.models import (
 from eportfolio.privacy.models import ConsentRecord
 
 WATCHED = (Portfolio, SkillClaim, LanguageSkill, Experience, Education)
+_UNCOMMITTED = "matching_uncommitted"
+
+
+def has_uncommitted(session: Session) -> bool:
+    """Return whether this session wrote change rows that are not committed yet."""
+    return bool(session.info.get(_UNCOMMITTED))
 
 
 def _user_of(session: Session, obj: Any) -> int | None:
@@ -59,8 +69,16 @@ def _write_changes(session: Session, _context: Any) -> None:
         session.connection().execute(
             insert(MatchingChange), [{"user_id": u} for u in sorted(users)]
         )
+        session.info[_UNCOMMITTED] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _settled(session: Session, *_args: Any) -> None:
+    session.info.pop(_UNCOMMITTED, None)
 
 
 def note_change(session: Session, user_id: int) -> None:
     """Record a change the hook cannot see (e.g. bulk SQL, erasure)."""
     session.execute(insert(MatchingChange), [{"user_id": user_id}])
+    session.info[_UNCOMMITTED] = True
