@@ -28,6 +28,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+ID_MAX = 2**31 - 1  # INTEGER columns; a larger number would be a database error, not a miss
+
+
+def parse_id(text: object) -> int | None:
+    """Return a typed or sent whole number (an id, a page) as int, None unless it is one.
+
+    Only ASCII digits count: ``str.isdigit`` also accepts "²", which ``int`` refuses, and
+    ``int`` accepts other scripts' digits that no id or page number is written in.
+    """
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= ID_MAX else None
+
+
 def utcnow() -> dt.datetime:
     """Return the current time as an aware UTC datetime."""
     return dt.datetime.now(dt.UTC)

@@ -15,7 +15,7 @@ from werkzeug.exceptions import (
 
 from eportfolio.accounts import services as accounts
 from eportfolio.accounts.models import User
-from eportfolio.db import db
+from eportfolio.db import db, parse_id
 from eportfolio.extensions import csrf, login_manager
 from eportfolio.permissions import can, rule_for
 
@@ -33,9 +33,10 @@ def is_api_request() -> bool:
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
     user_id, _, epoch = session_id.partition(".")
-    if not user_id.isdigit() or not epoch.isdigit():
+    uid = parse_id(user_id)
+    if uid is None or not epoch.isascii() or not epoch.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, uid)
     # A bumped epoch (password change) ends every older session.
     if user is None or not user.is_active or user.session_epoch != int(epoch):
         return None

@@ -29,7 +29,8 @@ def claim_code(level: NDArray[Any] | int, evidence: NDArray[Any] | int) -> NDArr
 
 def municipality_code(value: str | None) -> int:
     """Return an SCB kommunkod as int, -1 when unknown."""
-    return int(value) if value and value.strip().isdigit() else -1
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else -1
 
 
 def distinct_claims(space: SkillSpace, portfolio: Portfolio) -> dict[int, SkillClaim]:

@@ -14,7 +14,7 @@ from eportfolio import credentials as core
 from eportfolio.accounts.models import Organisation, OrgKind, Role, User
 from eportfolio.audit import services as audit
 from eportfolio.credentials.models import IssuedCredential, StatusList
-from eportfolio.db import utcnow
+from eportfolio.db import parse_id, utcnow
 from eportfolio.errors import NotFound, ValidationFailed
 from eportfolio.notifications.services import notify
 from eportfolio.portfolios.models import EvidenceStatus, SkillClaim
@@ -253,9 +253,10 @@ def signed_status_list(session: Session, council_id: int, list_id: str) -> str:
 def _jwks_lookup(session: Session) -> Any:
     def lookup(issuer: str) -> dict[str, Any] | None:
         council_id = core.council_of_issuer(base_url(), issuer)
-        if council_id is None or not council_id.isdigit():
+        org_id = parse_id(council_id)
+        if org_id is None:
             return None
-        org = session.get(Organisation, int(council_id))
+        org = session.get(Organisation, org_id)
         if org is None or org.kind is not OrgKind.COUNCIL:
             return None
         jwks = core.public_jwks(key_dir(), council_id)
@@ -267,7 +268,7 @@ def _jwks_lookup(session: Session) -> Any:
 def _status_lookup(session: Session) -> Any:
     def lookup(url: str) -> bytes | None:
         parsed = core.parse_status_list_url(base_url(), url)
-        if parsed is None or not parsed[0].isdigit():
+        if parsed is None or parse_id(parsed[0]) is None:
             return None
         row = session.scalar(
             select(StatusList).where(

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from eportfolio.accounts.models import Municipality
-from eportfolio.db import db
+from eportfolio.db import db, parse_id
 from eportfolio.employers import services
 from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema
 from eportfolio.errors import DomainError
@@ -125,7 +125,7 @@ def need(need_id: int) -> str:
     """Rank pseudonymous candidates for the need, 20 to a page, at most 5 pages."""
     item = services.need_for(db.session, current_user, need_id)
     page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() else 1
+    number = parse_id(page) or 1
     found = services.candidates(db.session, current_user, item, number)
     return render_template(
         "employers/candidates.html",

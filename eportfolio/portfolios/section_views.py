@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema
 
-from eportfolio.db import db
+from eportfolio.db import db, parse_id
 from eportfolio.errors import DomainError
 from eportfolio.permissions import access
 from eportfolio.portfolios import services
@@ -222,7 +222,7 @@ def delete_claim(item_id: int) -> Response:
 def add_suggested() -> Response:
     """Add the skills the person ticked among the suggestions."""
     portfolio = current_portfolio()
-    ids = [int(v) for v in request.form.getlist("concept_ids") if v.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("concept_ids")) if i is not None]
     added = services.add_claims(db.session, current_user, portfolio, ids)
     flash(_("%(n)s skills added. Check the level of each one.", n=len(added)), "success")
     learner = request.args.get("learner")
@@ -240,11 +240,11 @@ def claims_from_text() -> Page:
     portfolio = current_portfolio()
     form, errors, found = request.form.to_dict(), {}, []
     if request.method == "POST" and request.form.get("step") == "accept":
-        ids = [int(v) for v in request.form.getlist("concept_ids") if v.isdigit()]
+        ids = [i for i in map(parse_id, request.form.getlist("concept_ids")) if i is not None]
         texts = {
-            int(k[5:]): v
+            i: v
             for k, v in request.form.items()
-            if k.startswith("text_") and k[5:].isdigit()
+            if k.startswith("text_") and (i := parse_id(k[5:])) is not None
         }
         added = services.add_claims(db.session, current_user, portfolio, ids, texts)
         flash(_("%(n)s skills added. Check the level of each one.", n=len(added)), "success")

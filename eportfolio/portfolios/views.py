@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from eportfolio.accounts.models import Municipality
-from eportfolio.db import db
+from eportfolio.db import db, parse_id
 from eportfolio.errors import DomainError
 from eportfolio.permissions import Permission, access, requires
 from eportfolio.portfolios import services
@@ -29,7 +29,7 @@ STEPS = ("profile", "experience", "skills", "languages", "evidence", "consent")
 def learner_arg() -> int | None:
     """Return the learner a guide acts for (?learner=ID), or None for one's own portfolio."""
     value = request.args.get("learner", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def current_portfolio() -> Portfolio:

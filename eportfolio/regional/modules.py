@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from eportfolio.accounts.models import Organisation, OrgKind, User
 from eportfolio.audit import services as audit
+from eportfolio.db import parse_id
 from eportfolio.errors import NotFound, ValidationFailed
 from eportfolio.permissions import Permission, require
 from eportfolio.portfolios.services import resolve_concept
@@ -76,7 +77,7 @@ def save_module(
     concepts: list[Concept] = []
     unknown = []
     for text in data.get("skills") or []:
-        concept_id = int(text) if str(text).isdigit() else None
+        concept_id = parse_id(str(text))
         concept = resolve_concept(session, str(text), "skill", concept_id)
         if concept is None:
             unknown.append(str(text))
