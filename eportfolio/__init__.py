@@ -7,15 +7,29 @@ from typing import Any
 
 from flask import Flask, Response, g
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter, Map
 
 from eportfolio.config import load_config
-from eportfolio.db import db
+from eportfolio.db import ID_MAX, db
 from eportfolio.extensions import babel, csrf, limiter, login_manager, select_locale
+
+
+class RowId(IntegerConverter):
+    """``<int:...>`` in every route: a row id, so at most ``ID_MAX``.
+
+    A longer number names no row; matched as one, it reached a query and PostgreSQL (or
+    SQLite) refused it with an error, a 500. Now it is a 404 like any other unknown id, and
+    the OpenAPI document states the bound.
+    """
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None) -> None:
+        super().__init__(url_map, fixed_digits, min, ID_MAX, False)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: load config, initialise extensions, register blueprints and commands."""
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
+    app.url_map.converters["int"] = RowId  # before any route is added
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)

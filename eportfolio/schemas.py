@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from eportfolio.db import ID_MAX
 from eportfolio.errors import ValidationFailed
 
 
@@ -33,6 +34,19 @@ fields.Integer.default_error_messages = {
     **fields.Integer.default_error_messages,
     "invalid": N_("Enter a whole number."),
 }
+
+
+class Id(fields.Integer):
+    """The id of a stored row: a whole number from 1 within the INTEGER column range.
+
+    A larger number exists nowhere, and PostgreSQL would refuse it in a query with an error
+    instead of finding nothing, so it is a validation message here.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            validate=validate.Range(1, ID_MAX, error=N_("There is no such item.")), **kwargs
+        )
 
 
 class BaseSchema(Schema):

@@ -17,7 +17,7 @@ from eportfolio.regional import modules as catalogue
 from eportfolio.regional import report, services
 from eportfolio.regional.models import TrainingModule
 from eportfolio.regional.schemas import ModuleSchema, OverviewQuery, ThroughputQuery
-from eportfolio.schemas import load
+from eportfolio.schemas import Id, load
 
 blp = Blueprint(
     "api_regional", __name__, description="Regional supply and demand, gaps, validation, training"
@@ -98,7 +98,7 @@ class ThroughputSchema(Schema):
 
 class ModuleQuery(Schema):
     skill = fields.List(
-        fields.Integer(), load_default=list, metadata={"description": "Taxonomy skill concept ids"}
+        Id(), load_default=list, metadata={"description": "Taxonomy skill concept ids"}
     )
 
 

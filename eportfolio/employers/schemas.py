@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from eportfolio.portfolios.models import CEFR
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, Id
 
 MAX_SKILLS = 20
 
@@ -16,7 +16,7 @@ class NeedSkillSchema(BaseSchema):
     text = fields.String(
         required=True, validate=validate.Length(1, 200, error=N_("Write 1 to 200 characters."))
     )
-    concept_id = fields.Integer(load_default=None, allow_none=True)
+    concept_id = Id(load_default=None, allow_none=True)
     must = fields.Boolean(load_default=True)
     min_level = fields.Integer(
         load_default=1, validate=validate.Range(1, 4, error=N_("Choose a level from 1 to 4."))

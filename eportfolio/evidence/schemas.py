@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, pre_load, validate, validates
 
+from eportfolio.db import ID_MAX
 from eportfolio.schemas import N_, BaseSchema
 
-MAX_ID = 2**31 - 1  # larger numbers are no id of ours (and overflow some databases)
+MAX_ID = ID_MAX  # larger numbers are no id of ours (and overflow some databases)
 _TITLE = validate.Length(max=200, error=N_("Write at most 200 characters."))
 
 

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from eportfolio.portfolios.models import CEFR, DRIVING_LICENCES
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, Id
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -89,7 +89,7 @@ class ExperienceSchema(_Form):
     occupation_text = fields.String(
         required=True, validate=validate.Length(1, 200, error=N_("Write 1 to 200 characters."))
     )
-    occupation_concept_id = fields.Integer(allow_none=True, load_default=None)
+    occupation_concept_id = Id(allow_none=True, load_default=None)
     start = Month(required=True)
     end = Month(allow_none=True, load_default=None)
     ongoing = fields.Boolean(
@@ -172,7 +172,7 @@ class ClaimSchema(_Form):
             "description": "The skill as the person writes it; resolved to a taxonomy concept"
         },
     )
-    concept_id = fields.Integer(
+    concept_id = Id(
         allow_none=True,
         load_default=None,
         metadata={"description": "The chosen concept, when the person picked a suggestion"},
@@ -192,7 +192,7 @@ class ClaimSchema(_Form):
             ["formal", "non_formal", "informal"], error=N_("Choose where you learned it.")
         ),
     )
-    experience_ids = fields.List(fields.Integer(), load_default=list)
+    experience_ids = fields.List(Id(), load_default=list)
 
 
 class ClaimUpdateSchema(ClaimSchema):

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import fields, pre_load, validate
 
+from eportfolio.db import ID_MAX
 from eportfolio.schemas import N_, BaseSchema
 
 
@@ -14,7 +15,9 @@ class ModuleSchema(BaseSchema):
         required=True, validate=validate.Length(1, 200, error=N_("Write 1 to 200 characters."))
     )
     organisation_id = fields.Integer(
-        required=True, error_messages={"invalid": N_("Choose a lärcentrum from the list.")}
+        required=True,
+        error_messages={"invalid": N_("Choose a lärcentrum from the list.")},
+        validate=validate.Range(1, ID_MAX, error=N_("Choose a lärcentrum from the list.")),
     )
     description = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=5000)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, Id
 from eportfolio.validation.services import METHODS
 from eportfolio.validation.states import Action, State
 
@@ -12,9 +12,9 @@ _text = fields.String
 
 
 class CaseCreateSchema(BaseSchema):
-    council_id = fields.Integer(required=True)
-    claim_ids = fields.List(fields.Integer(), load_default=list)
-    occupation_id = fields.Integer(load_default=None, allow_none=True)
+    council_id = Id(required=True)
+    claim_ids = fields.List(Id(), load_default=list)
+    occupation_id = Id(load_default=None, allow_none=True)
     submit = fields.Boolean(load_default=False, metadata={"description": "Submit at once"})
 
 
@@ -54,7 +54,7 @@ class QueueFilterSchema(BaseSchema):
         allow_none=True,
         validate=validate.OneOf([s.value for s in State] + [""], error=N_("Choose a state.")),
     )
-    occupation_id = fields.Integer(load_default=None, allow_none=True)
+    occupation_id = Id(load_default=None, allow_none=True)
     municipality = fields.String(load_default=None, allow_none=True)
 
 
@@ -64,7 +64,7 @@ class CouncilSchema(BaseSchema):
         validate=validate.Length(min=2, max=200, error=N_("Write the council's name.")),
     )
     branch = _text(load_default="", validate=validate.Length(max=120))
-    occupation_ids = fields.List(fields.Integer(), load_default=list)
+    occupation_ids = fields.List(Id(), load_default=list)
     municipality_codes = fields.List(fields.String(), load_default=list)
 
 

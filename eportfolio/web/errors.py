@@ -121,7 +121,39 @@ def handle_unexpected(exc: Exception) -> Any:
     return handle_http(InternalServerError())
 
 
+def _texts(value: Any) -> Any:
+    """Yield every string in a parsed JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(k)
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def refuse_nul() -> None:
+    """Refuse text holding a NUL character anywhere in a request, before any view runs.
+
+    No field has a use for it and PostgreSQL cannot store it in text, so a NUL would
+    otherwise surface as a database error (a 500) wherever the text reached a query.
+    """
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        texts += [*request.form.keys(), *request.form.values()]
+        texts += [f.filename or "" for f in request.files.values()]
+    if request.is_json:
+        texts += list(_texts(request.get_json(silent=True)))
+    if any(isinstance(t, str) and "\x00" in t for t in texts):
+        raise DomainError(
+            _l("Text may not contain the NUL character (a zero byte). Remove it and try again.")
+        )
+
+
 def init_errors(app: Flask) -> None:
+    app.before_request(refuse_nul)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(DomainError, handle_domain)
     app.register_error_handler(PolicyForbidden, handle_policy)

@@ -8,8 +8,10 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 
 def test_unknown_pages_are_a_friendly_404(client: FlaskClient) -> None:
@@ -117,3 +119,43 @@ def test_fuzzed_registration_forms_never_fail_with_5xx(
 def test_fuzzed_json_never_fails_with_5xx(client: FlaskClient, create_user: Any, body: Any) -> None:
     response = client.post("/api/v1/me/tokens", json=body)
     assert response.status_code < 500 and response.mimetype == "application/problem+json"
+
+
+def test_a_nul_character_anywhere_is_a_clear_400_and_saves_nothing(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    """PostgreSQL cannot store NUL in text: it must never get as far as a query (a 500)."""
+    from eportfolio.employers.models import Need
+
+    login(client, demo["arbetsgivare"])
+    before = db_session.scalar(select(func.count(Need.id)))
+    token = csrf_token(client, "/needs/new")
+    form = {"title": "Svets\x00are", "skill_1": "TIG-svetsning", "csrf_token": token}
+    page = client.post("/needs/new", data=form)
+    assert page.status_code == 400
+    assert "NUL-tecknet" in page.get_data(as_text=True)
+    assert client.get("/needs/1/candidates/a\x00b").status_code == 400
+    assert client.get("/needs", query_string={"page": "\x00"}).status_code == 400
+    api = client.post(
+        "/api/v1/needs",
+        json={"title": "Svetsare", "skills": [{"text": "TIG\x00"}]},
+        headers={"X-CSRFToken": token},
+    )
+    assert api.status_code == 400 and api.mimetype == "application/problem+json"
+    assert "NUL" in api.get_json()["detail"]
+    assert db_session.scalar(select(func.count(Need.id))) == before
+
+
+def test_an_id_too_long_for_any_row_is_a_404_not_a_database_error(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    login(client, demo["arbetsgivare"])
+    huge = "9" * 40
+    assert client.get(f"/needs/{huge}").status_code == 404
+    api = client.get(f"/api/v1/needs/{huge}/matches")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    assert client.get(f"/needs/{2**31 - 1}").status_code == 404  # the largest id is just unknown
+    spec = client.get("/api/v1/openapi.json").get_json()
+    params = spec["paths"]["/api/v1/needs/{need_id}/matches"]["parameters"]
+    (param,) = [p for p in params if p["name"] == "need_id"]
+    assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
