@@ -76,6 +76,9 @@ def save_need(
                 ]
             }
         )
+    # An edit keeps the rows of skills that stay: replacing them would insert the new row
+    # before the old one is deleted, against the one-row-per-skill rule.
+    kept = {s.concept_id: s for s in need.skills}
     skills: dict[int, NeedSkill] = {}
     for n, item in enumerate(data["skills"], start=1):
         concept = resolve_concept(session, item["text"], "skill", item.get("concept_id"))
@@ -90,15 +93,10 @@ def save_need(
                     ]
                 }
             )
-        skills.setdefault(
-            concept.id,
-            NeedSkill(
-                concept_id=concept.id,
-                text=item["text"],
-                must=item["must"],
-                min_level=item["min_level"],
-            ),
-        )
+        if concept.id not in skills:
+            row = kept.get(concept.id) or NeedSkill(concept_id=concept.id)
+            row.text, row.must, row.min_level = item["text"], item["must"], item["min_level"]
+            skills[concept.id] = row
     need.title, need.text = data["title"], data.get("text")
     need.occupation_concept_id = occupation.id if occupation else None
     need.municipality_code, need.start_date = data.get("municipality_code"), data.get("start_date")

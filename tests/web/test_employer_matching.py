@@ -169,3 +169,25 @@ def test_matches_page_says_where_a_missing_skill_is_taught(
     db_session.flush()
     again = client.get("/matches").get_data(as_text=True)
     assert "Kurs i det som saknas, Lärcentrum Kristianstad" in again
+
+
+def test_an_employer_edits_a_need_and_keeps_its_skills(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    from eportfolio.employers.models import Need
+
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    need = db_session.get(Need, int(need_url.rsplit("/", 1)[1]))
+    skills = [(s.text, s.concept_id) for s in need.skills]
+    form = {"title": "Svetsare, erfaren", "action": "save", "municipality_code": "1273"}
+    for n, (text, concept_id) in enumerate(skills, start=1):
+        form |= {f"skill_{n}": text, f"concept_{n}": str(concept_id), f"kind_{n}": "must"}
+        form[f"level_{n}"] = "3" if n == 1 else "2"
+    response = post_form(client, f"{need_url}/edit", form)
+    assert response.status_code == 302
+    db_session.expire_all()
+    need = db_session.get(Need, need.id)
+    assert need.title == "Svetsare, erfaren"
+    assert [(s.text, s.concept_id) for s in need.skills] == skills
+    assert [s.min_level for s in need.skills] == [3] + [2] * (len(skills) - 1)
