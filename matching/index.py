@@ -79,11 +79,13 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         occupations: OccupationModel | None = None,
         text: TextVectoriser | None = None,
         compact_every: int = 200_000,
+        n_jobs: int | None = None,
     ) -> None:
         self.space = space
         self.occupations = occupations
         self.text = text
         self.compact_every = compact_every
+        self.n_jobs = n_jobs  # threads for a bulk build's occupation fits; None is one
 
     # -- bulk ---------------------------------------------------------------------------------
     def fit(self, portfolios: Iterable[Portfolio]) -> PortfolioIndex:
@@ -130,7 +132,9 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         n = len(ids)
         rows = np.asarray(rows, dtype=np.int64)
         if occupation_fit is None and self.occupations is not None:
-            occupation_fit = self.occupations.posterior_top(self.presence(rows, skills, n))
+            occupation_fit = self.occupations.posterior_top(
+                self.presence(rows, skills, n), threads=self.n_jobs or 1
+            )
         if n and len(rows) and not np.any(rows[1:] < rows[:-1]):
             # Number rows by most probable occupation: a need's postings then fall on nearby
             # rows, and scattering them into the score vector stays in cache (10-20 % faster

@@ -10,6 +10,8 @@ generic profiles do not win by size.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
@@ -51,7 +53,9 @@ class OccupationModel(BaseEstimator):  # type: ignore[misc]
         self.weights_t_ = self.weights_.T.tocsr()
         finite = np.isfinite(self.bias_)
         self._bias_shift = float(self.bias_[finite].max()) if finite.any() else 0.0
-        self._bias_mass = float(np.exp(self.bias_[finite] - self._bias_shift).sum())
+        self._shifted_bias_ = self.bias_ - self._bias_shift
+        self._prior_ = np.exp(self._shifted_bias_)  # 0 for occupations without a profile
+        self._bias_mass = float(self._prior_.sum())
         return self
 
     def log_likelihood(self, x: sp.csr_matrix) -> NDArray[np.float64]:
@@ -59,46 +63,61 @@ class OccupationModel(BaseEstimator):  # type: ignore[misc]
         return np.asarray((x @ self.weights_t_).toarray()) + self.bias_
 
     def posterior_top(
-        self, x: sp.csr_matrix, chunk: int = 50_000
+        self, x: sp.csr_matrix, chunk: int = 50_000, threads: int = 1
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
         """Return (row, occupation, probability) for each row's most probable occupations.
 
         Only occupations sharing a skill with the row are scored one by one; the mass of all
-        others is their prior term, so the product stays as sparse as the rows.
+        others is their prior term, so the product stays as sparse as the rows. Chunks of
+        rows run on ``threads`` threads (scipy and numpy release the GIL in the heavy parts).
         """
-        out_rows, out_occ, out_p = [], [], []
-        for lo in range(0, x.shape[0], chunk):
-            part = (x[lo : lo + chunk] @ self.weights_t_).tocsr()  # no duplicates by construction
-            n = part.shape[0]
-            row = np.repeat(np.arange(n), np.diff(part.indptr))
-            occ = part.indices.astype(np.int64)
-            bias = self.bias_[occ]
-            logit = part.data + bias - self._bias_shift
-            overlap_prior = np.bincount(row, np.exp(bias - self._bias_shift), minlength=n)
-            rest = np.maximum(self._bias_mass - overlap_prior, 1e-300)
-            top = np.full(n, -np.inf)
-            filled = np.diff(part.indptr) > 0
-            if filled.any():
-                top[filled] = np.maximum.reduceat(logit, part.indptr[:-1][filled])
-            top = np.maximum(top, np.log(rest))
-            z = np.log(
-                np.bincount(row, np.exp(logit - top[row]), minlength=n) + np.exp(np.log(rest) - top)
-            )
-            prob = np.exp(logit - top[row] - z[row])
-            keep = prob >= self.min_probability
-            row, occ, prob = row[keep], occ[keep], prob[keep]
-            order = np.lexsort((occ, -prob, row))
-            row, occ, prob = row[order], occ[order], prob[order]
-            starts = np.searchsorted(row, np.arange(n))
-            rank = np.arange(len(row)) - starts[row]
-            keep = rank < self.max_occupations
-            out_rows.append(row[keep] + lo)
-            out_occ.append(occ[keep])
-            out_p.append(prob[keep].astype(np.float32))
-        if not out_rows:
+        starts = range(0, x.shape[0], chunk)
+        if threads > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                parts = list(pool.map(lambda lo: self._posterior_chunk(x, lo, chunk), starts))
+        else:
+            parts = [self._posterior_chunk(x, lo, chunk) for lo in starts]
+        if not parts:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.float32)
-        return np.concatenate(out_rows), np.concatenate(out_occ), np.concatenate(out_p)
+        return (
+            np.concatenate([p[0] for p in parts]),
+            np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]),
+        )
+
+    def _posterior_chunk(
+        self, x: sp.csr_matrix, lo: int, chunk: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
+        """Return the top occupations of rows ``lo .. lo + chunk``, rows numbered from 0."""
+        part = (x[lo : lo + chunk] @ self.weights_t_).tocsr()  # no duplicates by construction
+        n = part.shape[0]
+        counts = np.diff(part.indptr)
+        filled = counts > 0
+        heads = part.indptr[:-1][filled]
+        occ = part.indices.astype(np.int64)
+        logit = part.data + self._shifted_bias_[occ]
+        rest = np.full(n, self._bias_mass)  # prior mass of the occupations sharing no skill
+        top = np.full(n, -np.inf)
+        if filled.any():
+            rest[filled] -= np.add.reduceat(self._prior_[occ], heads)
+            top[filled] = np.maximum.reduceat(logit, heads)
+        log_rest = np.log(np.maximum(rest, 1e-300))
+        top = np.maximum(top, log_rest)
+        # Segment sums by reduceat over the non-empty rows; one exp per pair.
+        e = np.exp(logit - np.repeat(top, counts))
+        total = np.exp(log_rest - top)
+        if filled.any():
+            total[filled] += np.add.reduceat(e, heads)
+        prob = e / np.repeat(total, counts)
+        keep = np.flatnonzero(prob >= self.min_probability)
+        row = np.repeat(np.arange(n), counts)[keep]
+        occ, prob = occ[keep], prob[keep].astype(np.float32)  # ties below that: by id
+        order = np.lexsort((occ, -prob, row))
+        row, occ, prob = row[order], occ[order], prob[order]
+        rank = np.arange(len(row)) - np.searchsorted(row, row)
+        keep = np.flatnonzero(rank < self.max_occupations)
+        return row[keep] + lo, occ[keep], prob[keep]
 
     def gaps(
         self, present: NDArray[np.int64], occupation: int, k: int = 5

@@ -9,6 +9,7 @@ next search.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -148,7 +149,10 @@ def build(session: Session) -> Engine:
     tax = taxonomy_from_db(session)
     space = SkillSpace.from_taxonomy(tax)
     model = OccupationModel().fit(space)
-    index = PortfolioIndex(space, model, text=TextVectoriser(n_features=2**16))
+    # A worker builds before it serves its first search: it may use every core meanwhile.
+    index = PortfolioIndex(
+        space, model, text=TextVectoriser(n_features=2**16), n_jobs=os.cpu_count()
+    )
     loaded = load_index(session, index)
     matcher = Matcher().fit(index)
     return Engine(

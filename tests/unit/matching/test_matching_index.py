@@ -105,3 +105,26 @@ def test_rows_grouped_by_occupation_change_no_score(space, model):
     assert [(m.portfolio_id, round(m.score, 9), m.explanation.skills) for m in ours] == [
         (m.portfolio_id, round(m.score, 9), m.explanation.skills) for m in theirs
     ]
+
+
+def test_occupation_fits_do_not_depend_on_chunks_or_threads(space, model):
+    """A worker's start splits the fits over cores; every portfolio must get the same fits."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(7)
+    rows = np.repeat(np.arange(300), 4)
+    x = sp.csr_matrix(
+        (np.ones(len(rows)), (rows, rng.integers(0, space.n_skills, len(rows)))),
+        shape=(300, space.n_skills),
+    )
+    x.data[:] = 1.0
+    whole = model.posterior_top(x)
+    split = model.posterior_top(x, chunk=37, threads=2)
+    assert len(whole[0]) > 300
+    for a, b in zip(whole, split, strict=True):
+        assert np.array_equal(a, b)
+    row, occ, prob = whole
+    assert np.all(np.diff(row) >= 0)  # by row, then most probable first
+    same_row = row[1:] == row[:-1]
+    assert np.all(prob[1:][same_row] <= prob[:-1][same_row])
