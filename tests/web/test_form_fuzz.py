@@ -13,7 +13,7 @@ from collections import Counter, deque
 from functools import partial
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import parse_qs, urldefrag, urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -48,7 +48,9 @@ class _Page(HTMLParser):
         super().__init__()
         self.links: list[str] = []
         self.forms: list[dict[str, Any]] = []
+        self.query_names: set[str] = set()  # fields of GET forms: filters, searches
         self._form: dict[str, Any] | None = None
+        self._get_form = False
         self._select: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -57,6 +59,10 @@ class _Page(HTMLParser):
             self.links.append(urldefrag(a["href"])[0])
         elif tag == "form" and a.get("method", "get").lower() == "post":
             self._form = {"action": a.get("action", ""), "fields": {}, "files": set()}
+        elif tag == "form":
+            self._get_form = True
+        elif self._get_form and tag in ("input", "select") and a.get("name"):
+            self.query_names.add(a["name"])
         elif self._form is not None and tag in ("input", "textarea", "select", "button"):
             name = a.get("name")
             if not name or name == "csrf_token":
@@ -76,16 +82,20 @@ class _Page(HTMLParser):
         elif tag == "form" and self._form is not None:
             self.forms.append(self._form)
             self._form = None
+        elif tag == "form":
+            self._get_form = False
 
 
-def _walk(client: FlaskClient) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Return the POST forms reachable from every page without parameters, and any 5xx page."""
+def _walk(client: FlaskClient) -> tuple[dict[str, dict[str, Any]], dict[str, set[str]], list[str]]:
+    """Return the POST forms reachable from every page without parameters (by action), the
+    pages seen with the query names their GET forms and links use, and any 5xx page."""
     starts = sorted(
         rule.rule
         for rule in client.application.url_map.iter_rules()
         if "GET" in (rule.methods or ()) and not rule.arguments and not rule.rule.startswith(SKIP)
     )
     seen, queue, forms, broken = set(starts), deque(starts), {}, []
+    pages: dict[str, set[str]] = {}
     shapes: Counter[str] = Counter()
     while queue and len(seen) <= PAGES:
         path = queue.popleft()
@@ -96,6 +106,10 @@ def _walk(client: FlaskClient) -> tuple[dict[str, dict[str, Any]], list[str]]:
             continue
         page = _Page()
         page.feed(response.get_data(as_text=True))
+        names = page.query_names | {
+            k for link in page.links for k in parse_qs(urlsplit(link).query)
+        }
+        pages.setdefault(urlsplit(path).path, set()).update(names)
         for form in page.forms:
             action = form["action"] or path
             if not action.startswith(SKIP) and not any(s in action for s in SKIP):
@@ -106,7 +120,7 @@ def _walk(client: FlaskClient) -> tuple[dict[str, dict[str, Any]], list[str]]:
                 shapes[shape] += 1
                 seen.add(link)
                 queue.append(link)
-    return forms, broken
+    return forms, pages, broken
 
 
 def _token(client: FlaskClient, page: str) -> str:
@@ -174,7 +188,7 @@ def test_every_reachable_form_takes_generated_values_without_a_5xx(
     for role in ROLES:
         client = app.test_client()
         login(client, demo[role])
-        forms, broken = _walk(client)
+        forms, _pages, broken = _walk(client)
         failures += [f"{role}: {b}" for b in broken]
         for action, form in forms.items():
             found: list[str] = []
@@ -182,4 +196,36 @@ def test_every_reachable_form_takes_generated_values_without_a_5xx(
             failures += [f"{role}: {f}" for f in found]
             posted += 1
     assert posted > 40  # the walk really reached the forms
+    assert not failures, "\n".join(failures)
+
+
+QUERY = ["learner", "page", "guided", "next", "q", "lang"]  # read on many pages
+
+
+def _look(client: FlaskClient, path: str, names: set[str], failures: list[str]) -> None:
+    """GET one page with generated query values; note every 5xx."""
+
+    @EXAMPLES
+    @given(query=st.dictionaries(st.sampled_from(sorted(names | set(QUERY))), TEXT))
+    def look(query: dict[str, str]) -> None:
+        response = client.get(path, query_string=query)
+        if response.status_code >= 500:
+            failures.append(f"GET {path} {query!r}"[:300])
+
+    look()
+
+
+def test_every_page_takes_generated_query_values_without_a_5xx(
+    app: Flask, db_session: Session, demo: dict[str, Any]
+) -> None:
+    _something_to_work_on(app, db_session, demo)
+    failures: list[str] = []
+    for role in ("larande", "arbetsgivare", "bedomare", "samordnare"):
+        client = app.test_client()
+        login(client, demo[role])
+        _forms, pages, _broken = _walk(client)
+        found: list[str] = []
+        for path, names in pages.items():
+            _look(client, path, names, found)
+        failures += [f"{role}: {f}" for f in found]
     assert not failures, "\n".join(failures)
