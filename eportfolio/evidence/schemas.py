@@ -11,7 +11,6 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates
 from eportfolio.db import ID_MAX
 from eportfolio.schemas import N_, BaseSchema
 
-MAX_ID = ID_MAX  # larger numbers are no id of ours (and overflow some databases)
 _TITLE = validate.Length(max=200, error=N_("Write at most 200 characters."))
 
 
@@ -34,7 +33,7 @@ class _ClaimRef(_Trimmed):
         load_default=None,
         allow_none=True,
         strict=False,
-        validate=validate.Range(min=1, max=MAX_ID, error=N_("Choose one of your own skills.")),
+        validate=validate.Range(min=1, max=ID_MAX, error=N_("Choose one of your own skills.")),
         metadata={"description": "A skill claim of the same portfolio to back at once."},
     )
 
@@ -86,7 +85,7 @@ class AttachSchema(BaseSchema):
     claim_id = fields.Integer(
         required=True,
         strict=False,
-        validate=validate.Range(min=1, max=MAX_ID, error=N_("Choose one of your own skills.")),
+        validate=validate.Range(min=1, max=ID_MAX, error=N_("Choose one of your own skills.")),
     )
 
 
@@ -94,7 +93,7 @@ class LearnerQuerySchema(BaseSchema):
     learner = fields.Integer(
         load_default=None,
         allow_none=True,
-        validate=validate.Range(min=1, max=MAX_ID),
+        validate=validate.Range(min=1, max=ID_MAX),
         metadata={"description": "Act for this learner (guides with the learner's access)."},
     )
 

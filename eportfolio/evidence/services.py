@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from eportfolio.accounts.models import Role, User
 from eportfolio.audit import services as audit
+from eportfolio.db import ID_MAX
 from eportfolio.errors import NotFound, ValidationFailed
 from eportfolio.evidence import storage as files
-from eportfolio.evidence.schemas import MAX_ID
 from eportfolio.evidence.uploads import clean_name, content_type_of, refuse
 from eportfolio.permissions import can
 from eportfolio.portfolios.models import Evidence, EvidenceStatus, Portfolio, SkillClaim
@@ -41,7 +41,7 @@ def resolve_portfolio(
         if not actor.has_role(Role.LEARNER):
             raise NotFound(_l("You have no portfolio. Choose a learner to help."))
         return portfolio_for(session, actor)
-    learner = session.get(User, learner_id) if 0 < learner_id <= MAX_ID else None
+    learner = session.get(User, learner_id) if 0 < learner_id <= ID_MAX else None
     if learner is None:
         raise NotFound(_l("No such portfolio."))
     portfolio = session.scalar(select(Portfolio).where(Portfolio.user_id == learner_id))
@@ -179,14 +179,14 @@ def add_link(session: Session, actor: User, portfolio: Portfolio, data: dict[str
 
 
 def get_evidence(session: Session, portfolio: Portfolio, evidence_id: int) -> Evidence:
-    ev = session.get(Evidence, evidence_id) if 0 < evidence_id <= MAX_ID else None
+    ev = session.get(Evidence, evidence_id) if 0 < evidence_id <= ID_MAX else None
     if ev is None or ev.portfolio_id != portfolio.id:
         raise NotFound(_l("No such evidence."))
     return ev
 
 
 def _claim(session: Session, portfolio: Portfolio, claim_id: int) -> SkillClaim:
-    claim = session.get(SkillClaim, claim_id) if 0 < claim_id <= MAX_ID else None
+    claim = session.get(SkillClaim, claim_id) if 0 < claim_id <= ID_MAX else None
     if claim is None or claim.portfolio_id != portfolio.id:
         raise ValidationFailed({"claim_id": [_l("Choose one of your own skills.")]})
     return claim

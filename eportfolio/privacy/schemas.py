@@ -6,10 +6,10 @@ from typing import Any
 
 from marshmallow import fields, pre_load, validate
 
-from eportfolio.evidence.schemas import MAX_ID
+from eportfolio.db import ID_MAX
 from eportfolio.schemas import N_, BaseSchema
 
-_ID = validate.Range(min=1, max=MAX_ID, error=N_("Choose from the list."))
+_ID = validate.Range(min=1, max=ID_MAX, error=N_("Choose from the list."))
 
 
 class MatchingDecisionSchema(BaseSchema):
