@@ -70,6 +70,7 @@ class Plan:
     text_keys: NDArray[np.int64]
     text_weight: NDArray[np.float64]
     points: dict[str, float]  # skill/occupation/languages/location/text -> maximum points
+    col_at: NDArray[np.int32]  # per portfolio skill: its position in ``cols``, -1 if absent
 
 
 def expand(

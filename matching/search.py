@@ -90,6 +90,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         cols, owner, sim, link = neighbours(space, idx, weight)
         scale = points["skill"] / max(weight.sum(), 1e-12)
         col_weight = weight[owner] * sim * scale
+        col_at = np.full(space.n_skills, -1, dtype=np.int32)
+        col_at[cols] = np.arange(len(cols), dtype=np.int32)
         occ_keys, occ_weight = np.zeros(0, np.int64), np.zeros(0)
         if occ is not None:
             family = space.family_members(occ)
@@ -113,6 +115,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             text_keys.astype(np.int64),
             text_w.astype(np.float64) * points["text"],
             points,
+            col_at,
         )
 
     # -- searching ----------------------------------------------------------------------------
@@ -288,23 +291,23 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         """Compute exact per-need-skill credits and signals for a few rows."""
         index, n_need = self.index_, len(plan.weight)
         owner_row, keys, codes = index.skills_.of_rows(rows)
-        k = np.minimum(np.searchsorted(plan.cols, keys), max(len(plan.cols) - 1, 0))
-        hit = plan.cols[k] == keys if len(plan.cols) else np.zeros(len(keys), dtype=bool)
-        owner_row, k, codes = owner_row[hit], k[hit], codes[hit].astype(np.int64)
+        hit = np.flatnonzero(plan.col_at[keys] >= 0)
+        owner_row, k, codes = owner_row[hit], plan.col_at[keys[hit]], codes[hit]
         s = plan.owner[k]
         value = plan.similarity[k] * self.table_[plan.min_level[s], codes]
         flat = owner_row * n_need + s
+        # Related skills do not add up: three kinds of welding are not more than welding.
+        # Each (row, need skill) takes its best credit; on a tie, the first column.
         credit = np.zeros(len(rows) * n_need)
+        np.maximum.at(credit, flat, value)
+        top = np.flatnonzero(value >= credit[flat])
+        first = np.full(len(rows) * n_need, len(plan.cols), dtype=np.int32)
+        np.minimum.at(first, flat[top], k[top])
+        top = top[k[top] == first[flat[top]]]
         best = np.full(len(rows) * n_need, -1, dtype=np.int64)
         best_code = np.zeros(len(rows) * n_need, dtype=np.int64)
-        order = np.lexsort((k, -value, flat))
-        flat_o = flat[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = flat_o[1:] != flat_o[:-1]
-        best[flat_o[first]] = k[order][first]
-        # Related skills do not add up: three kinds of welding are not more than welding.
-        credit[flat_o[first]] = value[order][first]
-        best_code[flat_o[first]] = codes[order][first]
+        best[flat[top]] = k[top]
+        best_code[flat[top]] = codes[top]
         occupation = np.zeros(len(rows))
         if len(plan.occ_keys):
             o_row, o_key, prob = index.occupation_fit_.of_rows(rows)
