@@ -195,8 +195,8 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         if self.text is not None and text_vectors is not None:
             self.text_model_, x = self.text, text_vectors.tocsr()
         elif self.text is not None and texts is not None:
-            self.text_model_ = clone(self.text).fit(texts)
-            x = self.text_model_.transform(texts)
+            self.text_model_ = clone(self.text)
+            x = self.text_model_.fit_transform(texts)
         if x is not None and self.text_model_ is not None:
             self.text_ = Postings(self.text_model_.n_features, np.float32)
             owner = np.repeat(np.arange(n), np.diff(x.indptr))

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from eportfolio.matching_index.columns import read_columns, read_rows
 from eportfolio.portfolios.models import (
     Education,
     EvidenceStatus,
@@ -28,6 +29,7 @@ from eportfolio.portfolios.models import (
 from eportfolio.privacy.models import ConsentKind, ConsentRecord
 from eportfolio.taxonomy_store.models import Concept
 from matching import PortfolioIndex
+from matching.index import municipality_code
 from matching.records import Evidence
 
 EVIDENCE = {
@@ -72,20 +74,24 @@ class Loaded:
 def load_index(session: Session, index: PortfolioIndex) -> Loaded:
     """Fill ``index`` with every consenting portfolio, read column-wise."""
     visible = select(Portfolio.id).where(Portfolio.user_id.in_(consenting()))
-    people = session.execute(
+    people = read_rows(
+        session,
         select(Portfolio.id, Portfolio.user_id, Portfolio.municipality_code)
         .where(Portfolio.id.in_(visible))
-        .order_by(Portfolio.id)
-    ).all()
+        .order_by(Portfolio.id),
+    )
     ids = np.array([p for p, _, _ in people], dtype=np.int64)
     rows, skills, levels, evidence = _claims(session, index, visible, ids)
+    places: dict[str | None, int] = {}
     index.fit_arrays(
         ids,
         rows,
         skills,
         levels,
         evidence,
-        municipalities=[m for _, _, m in people],
+        municipalities=np.array(
+            [places.setdefault(m, municipality_code(m)) for _, _, m in people], dtype=np.int64
+        ),
         languages=_languages(session, visible, ids),
         texts=_texts(session, visible, ids),
     )
@@ -100,76 +106,88 @@ def _row_of(ids: NDArray[np.int64], portfolio_ids: Any) -> NDArray[np.int64]:
 def _claims(
     session: Session, index: PortfolioIndex, visible: Select[tuple[int]], ids: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Return (row, skill, level, evidence) of each known skill, the best-backed of repeats."""
-    found = session.execute(
+    """Return (row, skill, level, evidence) of each claim of a skill the index knows.
+
+    A portfolio claims a concept once (a unique constraint) and concepts map one to one to
+    skills, so there are no repeats to resolve.
+    """
+    rank = {status: int(e) for status, e in EVIDENCE.items()}
+    pid, concept, level, evidence = read_columns(
+        session,
         select(
             SkillClaim.portfolio_id,
-            Concept.uri,
+            SkillClaim.concept_id,
             func.coalesce(SkillClaim.verified_level, SkillClaim.level),
-            SkillClaim.status,
-        )
-        .join(Concept, Concept.id == SkillClaim.concept_id)
-        .where(SkillClaim.portfolio_id.in_(visible))
-    ).all()
-    empty = np.zeros(0, dtype=np.int64)
-    if not found:
+            case(*((SkillClaim.status == st, e) for st, e in rank.items()), else_=0),
+        ).where(SkillClaim.portfolio_id.in_(visible)),
+        ["int64", "int64", "int64", "int64"],
+    )
+    if not len(pid):
+        empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, empty
-    pid, uri, level, status = zip(*found, strict=True)
-    uris, at = np.unique(np.array(uri, dtype=object), return_inverse=True)
-    skill = index.space.indices(uris.tolist())[at]
-    rank = {s.value: int(e) for s, e in EVIDENCE.items()}
-    ev = np.array([rank[str(s)] for s in status], dtype=np.int64)
-    lv = np.array(level, dtype=np.int64)
-    row = _row_of(ids, pid)
+    known = read_rows(session, select(Concept.id, Concept.uri))
+    skill_of = np.full(max(c for c, _ in known) + 1, -1, dtype=np.int64)
+    skill_of[[c for c, _ in known]] = index.space.indices(u for _, u in known)
+    skill = skill_of[concept]
     keep = skill >= 0  # concepts outside the skill space (retired, not skills) never match
-    row, skill, lv, ev = row[keep], skill[keep], lv[keep], ev[keep]
-    # One claim per (portfolio, skill): the best evidence, then the highest level, wins.
-    order = np.lexsort((lv, ev, skill, row))
-    row, skill, lv, ev = row[order], skill[order], lv[order], ev[order]
-    last = np.ones(len(row), dtype=bool)
-    last[:-1] = (row[1:] != row[:-1]) | (skill[1:] != skill[:-1])
-    return row[last], skill[last], lv[last], ev[last]
+    return _row_of(ids, pid[keep]), skill[keep], level[keep], evidence[keep]
 
 
 def _languages(
     session: Session, visible: Select[tuple[int]], ids: NDArray[np.int64]
-) -> list[dict[str, int]]:
-    """Return each portfolio's languages with their CEFR rank."""
-    out: list[dict[str, int]] = [{} for _ in range(len(ids))]
-    found = session.execute(
+) -> dict[str, NDArray[np.uint8]]:
+    """Return per language the CEFR rank of each portfolio (0 when it does not list it)."""
+    skills = [LanguageSkill.listening, LanguageSkill.reading]
+    skills += [LanguageSkill.speaking, LanguageSkill.writing]
+    pid, mother, *levels = read_columns(
+        session,
         select(
             LanguageSkill.portfolio_id,
-            LanguageSkill.language,
-            LanguageSkill.mother_tongue,
-            LanguageSkill.listening,
-            LanguageSkill.reading,
-            LanguageSkill.speaking,
-            LanguageSkill.writing,
+            case((LanguageSkill.mother_tongue, 1), else_=0),
+            *(case(*((s == level, r) for level, r in CEFR_RANK.items()), else_=0) for s in skills),
         )
         .where(LanguageSkill.portfolio_id.in_(visible))
-        .order_by(LanguageSkill.id)
-    ).all()
-    if found:
-        for row, (_, language, mother, *skills) in zip(
-            _row_of(ids, [f[0] for f in found]).tolist(), found, strict=True
-        ):
-            out[row][language] = cefr(mother, *skills)
+        .order_by(LanguageSkill.id),
+        ["int64"] * 6,
+    )
+    names = read_rows(
+        session,
+        select(LanguageSkill.language)
+        .where(LanguageSkill.portfolio_id.in_(visible))
+        .order_by(LanguageSkill.id),
+    )
+    out: dict[str, NDArray[np.uint8]] = {}
+    if not len(pid):
+        return out
+    # As ``cefr``: a mother tongue is 6, else the weakest skill given, else 1.
+    given = np.stack(levels)
+    weakest = np.where(given > 0, given, 7).min(axis=0)
+    rank = np.where(mother > 0, 6, np.where(weakest < 7, weakest, 1))
+    language = np.array([n for (n,) in names], dtype=object)
+    row = _row_of(ids, pid)
+    for name in sorted(set(language.tolist())):
+        column = np.zeros(len(ids), dtype=np.uint8)
+        pick = language == name
+        column[row[pick]] = rank[pick]  # one row per (portfolio, language): a constraint
+        out[name] = column
     return out
 
 
 def _texts(session: Session, visible: Select[tuple[int]], ids: NDArray[np.int64]) -> list[str]:
     """Return each portfolio's free text the way ``engine.to_record`` joins it."""
     parts: dict[int, list[str]] = defaultdict(list)
-    for pid, occupation, description in session.execute(
+    for pid, occupation, description in read_rows(
+        session,
         select(Experience.portfolio_id, Experience.occupation_text, Experience.description)
         .where(Experience.portfolio_id.in_(visible))
-        .order_by(Experience.id)
+        .order_by(Experience.id),
     ):
         parts[pid].append(occupation + " " + (description or ""))
-    for pid, programme in session.execute(
+    for pid, programme in read_rows(
+        session,
         select(Education.portfolio_id, Education.programme)
         .where(Education.portfolio_id.in_(visible))
-        .order_by(Education.id)
+        .order_by(Education.id),
     ):
         parts[pid].append(programme)
     return [" ".join(parts.get(int(p), ())) for p in ids]

@@ -124,7 +124,7 @@ def test_occupation_fits_do_not_depend_on_chunks_or_threads(space, model):
     assert len(whole[0]) > 300
     for a, b in zip(whole, split, strict=True):
         assert np.array_equal(a, b)
-    row, occ, prob = whole
+    row, _, prob = whole
     assert np.all(np.diff(row) >= 0)  # by row, then most probable first
     same_row = row[1:] == row[:-1]
     assert np.all(prob[1:][same_row] <= prob[:-1][same_row])

@@ -134,6 +134,30 @@ def test_text_similarity_is_a_small_explained_signal(space, model):
     )
 
 
+def test_text_weights_are_the_same_in_bulk_and_one_by_one():
+    """A worker's start vectorises everyone at once; an edit later, one portfolio alone."""
+    from matching import TextVectoriser
+
+    texts = [
+        "Svetsare, MIG-svetsning på verkstad; svetsning av rör",
+        "",
+        "Lagerarbete och truckkörning, lager lager",
+        "x",  # no word of two letters: an empty row
+        "Undersköterska i hemtjänsten, Hässleholm",
+    ]
+    bulk = TextVectoriser(n_features=2**10).fit_transform(texts)
+    model = TextVectoriser(n_features=2**10).fit(texts)
+    assert (model.transform(texts) != bulk).nnz == 0
+    for i, text in enumerate(texts):
+        keys, weights = model.vector(text)
+        row = bulk[i]
+        assert row.indices.tolist() == keys.tolist()
+        assert row.data.tolist() == weights.tolist()  # bit for bit, not approximately
+        if len(keys):
+            assert np.sqrt((weights.astype(np.float64) ** 2).sum()) == pytest.approx(1, abs=1e-6)
+    assert bulk[1].nnz == 0 and bulk[3].nnz == 0
+
+
 def test_pruned_search_with_all_signals_matches_brute_force(build):
     from matching_world import SKILLS
 
