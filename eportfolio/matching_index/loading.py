@@ -139,33 +139,26 @@ def _languages(
     """Return per language the CEFR rank of each portfolio (0 when it does not list it)."""
     skills = [LanguageSkill.listening, LanguageSkill.reading]
     skills += [LanguageSkill.speaking, LanguageSkill.writing]
-    pid, mother, *levels = read_columns(
+    found = read_rows(
         session,
         select(
             LanguageSkill.portfolio_id,
+            LanguageSkill.language,
             case((LanguageSkill.mother_tongue, 1), else_=0),
             *(case(*((s == level, r) for level, r in CEFR_RANK.items()), else_=0) for s in skills),
-        )
-        .where(LanguageSkill.portfolio_id.in_(visible))
-        .order_by(LanguageSkill.id),
-        ["int64"] * 6,
-    )
-    names = read_rows(
-        session,
-        select(LanguageSkill.language)
-        .where(LanguageSkill.portfolio_id.in_(visible))
-        .order_by(LanguageSkill.id),
+        ).where(LanguageSkill.portfolio_id.in_(visible)),
     )
     out: dict[str, NDArray[np.uint8]] = {}
-    if not len(pid):
+    if not found:
         return out
+    pid, names, mother, *levels = zip(*found, strict=True)
     # As ``cefr``: a mother tongue is 6, else the weakest skill given, else 1.
-    given = np.stack(levels)
+    given = np.array(levels, dtype=np.int64)
     weakest = np.where(given > 0, given, 7).min(axis=0)
-    rank = np.where(mother > 0, 6, np.where(weakest < 7, weakest, 1))
-    language = np.array([n for (n,) in names], dtype=object)
+    rank = np.where(np.array(mother) > 0, 6, np.where(weakest < 7, weakest, 1))
+    language = np.array(names, dtype=object)
     row = _row_of(ids, pid)
-    for name in sorted(set(language.tolist())):
+    for name in sorted(set(names)):
         column = np.zeros(len(ids), dtype=np.uint8)
         pick = language == name
         column[row[pick]] = rank[pick]  # one row per (portfolio, language): a constraint

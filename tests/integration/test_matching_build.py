@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from eportfolio.matching_index.engine import build, to_record
-from eportfolio.portfolios.models import Portfolio
+from eportfolio.portfolios.models import LanguageSkill, Portfolio
 from eportfolio.privacy.models import ConsentKind, ConsentRecord
 from matching import Matcher, Need, NeedSkill, PortfolioIndex
 
@@ -73,6 +73,24 @@ def test_start_up_indexes_what_a_single_update_would(
 
     scale(db_session, 150)
     db_session.flush()
+    levels = [None, "A1", "A2", "B1", "B2", "C1", "C2"]
+    for i, portfolio in enumerate(db_session.scalars(select(Portfolio).order_by(Portfolio.id))):
+        if i % 3 == 0:
+            db_session.add(
+                LanguageSkill(portfolio_id=portfolio.id, language="sv", mother_tongue=True)
+            )
+        if i % 2 == 0:  # some skills given, some not: the weakest given counts
+            db_session.add(
+                LanguageSkill(
+                    portfolio_id=portfolio.id,
+                    language="en",
+                    listening=levels[i % 7],
+                    reading=levels[(i + 2) % 7],
+                    speaking=levels[(i + 4) % 7],
+                    writing=None,
+                )
+            )
+    db_session.flush()
     built = build(db_session)
     visible = [p for p in db_session.scalars(select(Portfolio)) if p.id in built.index.row_of_]
     one_by_one = PortfolioIndex(built.space, built.index.occupations, built.index.text)
@@ -84,6 +102,13 @@ def test_start_up_indexes_what_a_single_update_would(
         municipality="1290",
         text="svetsare lager truck",
     )
+    ranks: set[int] = set()
+    for language in ("sv", "en"):
+        bulk = {p: int(built.index._language(language)[r]) for p, r in built.index.row_of_.items()}
+        single = {p: int(one_by_one._language(language)[r]) for p, r in one_by_one.row_of_.items()}
+        assert bulk == single
+        ranks |= set(bulk.values())
+    assert len(ranks) >= 5  # none, mother tongue, and several weakest-skill levels
     ours = built.matcher.search(need, k=60, explain=False)
     theirs = Matcher().fit(one_by_one).search(need, k=60, explain=False)
     assert len(ours) > 20
