@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -136,3 +137,16 @@ def test_a_running_worker_sees_bulk_added_learners(
     assert set(after.index.row_of_) == consenting_portfolios(db_session)
     # Few changes are applied one by one; a flood makes the worker rebuild in columns.
     assert (after.index is first_index) == (rebuild_after == 2000)
+
+
+def test_rows_read_later_never_land_on_another_portfolio() -> None:
+    """Each start-up read sees the database as of its own start: a portfolio that consented
+    in between shows up in the claims but not in the list of portfolios, and must be left
+    to the change log, not filed under the neighbouring row."""
+    from eportfolio.matching_index.loading import _rows_of
+
+    ids = np.array([3, 7, 9], dtype=np.int64)
+    row, listed = _rows_of(ids, [7, 8, 3, 10, 9])
+    assert listed.tolist() == [True, False, True, False, True]
+    assert row[listed].tolist() == [1, 0, 2]
+    assert _rows_of(np.zeros(0, dtype=np.int64), [5])[1].tolist() == [False]
