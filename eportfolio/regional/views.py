@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eportfolio.db import db
+from eportfolio.db import db, parse_id
 from eportfolio.errors import DomainError
 from eportfolio.permissions import Permission, access, requires
 from eportfolio.regional import modules as catalogue
@@ -231,7 +231,7 @@ def download_validation(table: str) -> Response:
 @bp.get("/training")
 @access(requires(Permission.TRAINING_CATALOGUE_VIEW))
 def training() -> str:
-    centre = request.args.get("centre", type=int)
+    centre = parse_id(request.args.get("centre"))  # beyond INTEGER: no such centre
     return render_template(
         "regional/training.html",
         modules=catalogue.modules(db.session, centre),
