@@ -30,6 +30,7 @@ install: $(STAMP) ## Create .venv and install the project with its test tools
 setup-db: install ## Apply migrations and load seed taxonomy and demo data (idempotent)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
+	$(FLASK) matching store-fits
 
 run: setup-db ## Serve the app with demo data on http://127.0.0.1:$(PORT)
 	@echo "Meritportfölj on http://127.0.0.1:$(PORT) (demo password in README.md)"

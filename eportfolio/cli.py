@@ -128,8 +128,10 @@ def audit_verify() -> None:
 def register(app: Flask) -> None:
     from eportfolio.demo.cli import demo_cli
     from eportfolio.i18n import i18n_cli
+    from eportfolio.matching_index.cli import matching_cli
     from eportfolio.regional.cli import regional_cli
     from eportfolio.taxonomy_store.cli import taxonomy_cli
 
-    for group in (db_cli, users_cli, audit_cli, demo_cli, i18n_cli, taxonomy_cli, regional_cli):
+    groups = (db_cli, users_cli, audit_cli, demo_cli, i18n_cli, taxonomy_cli, regional_cli)
+    for group in (*groups, matching_cli):
         app.cli.add_command(group)

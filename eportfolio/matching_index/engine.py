@@ -147,18 +147,12 @@ def build(session: Session) -> Engine:
         select(MatchingChange.id).where(MatchingChange.id > newest - BUILD_LOOKBACK)
     ).all()
     cursor = ChangeCursor.at(newest, recent, BUILD_LOOKBACK, time.monotonic())
-    tax = taxonomy_from_db(session)
-    space = SkillSpace.from_taxonomy(tax)
-    model = OccupationModel().fit(space)
-    # A worker builds before it serves its first search: it may use every core meanwhile.
-    index = PortfolioIndex(
-        space, model, text=TextVectoriser(n_features=2**16), n_jobs=os.cpu_count()
-    )
+    index = empty_index(session)
     loaded = load_index(session, index)
     matcher = Matcher().fit(index)
     built = Engine(
         _signature(session),
-        space,
+        index.space,
         index,
         matcher,
         Recommender().fit(matcher),
@@ -167,6 +161,16 @@ def build(session: Session) -> Engine:
     )
     settle_heap()
     return built
+
+
+def empty_index(session: Session) -> PortfolioIndex:
+    """Return an index with the stored taxonomy's skill space and occupation model, no rows."""
+    space = SkillSpace.from_taxonomy(taxonomy_from_db(session))
+    model = OccupationModel().fit(space)
+    # A worker builds before it serves its first search: it may use every core meanwhile.
+    return PortfolioIndex(
+        space, model, text=TextVectoriser(n_features=2**16), n_jobs=os.cpu_count()
+    )
 
 
 def settle_heap() -> None:

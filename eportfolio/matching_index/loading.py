@@ -8,16 +8,18 @@ as indexing ``engine.to_record`` of every consenting portfolio (a test holds the
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import BigInteger, Select, case, cast, exists, func, select
+from sqlalchemy import BigInteger, Select, case, cast, delete, exists, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from eportfolio.matching_index.columns import read_columns, read_rows
+from eportfolio.matching_index.models import OccupationFit
 from eportfolio.portfolios.models import (
     Education,
     EvidenceStatus,
@@ -38,6 +40,7 @@ EVIDENCE = {
     EvidenceStatus.VALIDATED: Evidence.VALIDATED,
     EvidenceStatus.CERTIFIED: Evidence.CERTIFIED,
 }
+_CHUNK = 10_000  # rows per statement when storing fits
 CEFR_RANK = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6}
 
 
@@ -91,7 +94,11 @@ def load_index(session: Session, index: PortfolioIndex) -> Loaded:
         .order_by(Portfolio.id),
     )
     ids = np.array([p for p, _, _ in people], dtype=np.int64)
-    rows, skills, levels, evidence = _claims(session, index, visible, ids)
+    concepts = read_rows(session, select(Concept.id, Concept.uri))
+    rows, skills, levels, evidence = _claims(session, index, visible, ids, concepts)
+    fits = None
+    if index.occupations is not None:
+        fits = occupation_fits(session, index, ids, rows, skills, concepts).all()
     places: dict[str | None, int] = {}  # a few hundred kommuner among a million people
     index.fit_arrays(
         ids,
@@ -108,8 +115,177 @@ def load_index(session: Session, index: PortfolioIndex) -> Loaded:
         ),
         languages=_languages(session, visible, ids),
         texts=_texts(session, visible, ids),
+        occupation_fit=fits,
     )
     return Loaded(ids, [u for _, u, _ in people])
+
+
+def model_key(index: PortfolioIndex) -> str:
+    """Return a fingerprint of everything occupation fits depend on besides the skills.
+
+    The fitted model's arrays and the skill and occupation ids they are indexed by: a new
+    taxonomy version or changed model parameters make every stored fit stale.
+    """
+    model, space = index.occupations, index.space
+    assert model is not None, "occupation fits need an occupation model"
+    digest = hashlib.sha1(usedforsecurity=False)
+    for ids in (space.skill_ids_, space.occupation_ids_):
+        digest.update("\x1f".join(map(str, ids.tolist())).encode())
+        digest.update(b"\x1e")
+    weights = model.weights_t_
+    for array in (weights.indptr, weights.indices, weights.data, model.bias_):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(repr(sorted(model.get_params().items())).encode())
+    return digest.hexdigest()
+
+
+def skills_keys(rows: NDArray[np.int64], skills: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    """Return a fingerprint of each row's set of skills (0 for none), whatever their order.
+
+    Two sums of fixed random 26-bit numbers per skill, each exact in float64 and kept modulo
+    2**26: 52 bits, so a changed skill set goes unnoticed once in 4.5e15.
+    """
+    draw = np.random.default_rng(20261128)  # fixed: every process must draw the same numbers
+    top = int(skills.max()) + 1 if len(skills) else 1
+    low, high = draw.integers(0, 2**26, top), draw.integers(0, 2**26, top)
+    key = np.zeros(n, dtype=np.int64)
+    for part, shift in ((low, 0), (high, 26)):
+        total = np.bincount(rows, part[skills].astype(np.float64), minlength=n)
+        key |= (total.astype(np.int64) % 2**26) << shift
+    return key
+
+
+@dataclass
+class Fits:
+    """Occupation fits by row: those stored and still valid, and those computed now."""
+
+    stored: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]
+    computed: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]
+    computed_rows: NDArray[np.int64]  # rows whose fits were computed (maybe none above min)
+    keys: NDArray[np.int64]  # skills_keys of every row
+    model_key: str
+    occupation_concept: NDArray[np.int64]  # occupation index -> concept id
+
+    def all(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
+        s, c = self.stored, self.computed
+        return (
+            np.concatenate([s[0], c[0]]),
+            np.concatenate([s[1], c[1]]),
+            np.concatenate([s[2], c[2]]).astype(np.float32),
+        )
+
+
+def occupation_fits(
+    session: Session,
+    index: PortfolioIndex,
+    ids: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    skills: NDArray[np.int64],
+    concepts: list[tuple[Any, ...]],
+) -> Fits:
+    """Return every row's occupation fits: stored where still valid, else computed now."""
+    space = index.space
+    key, keys = model_key(index), skills_keys(rows, skills, len(ids))
+    concept_of_uri = {uri: cid for cid, uri in concepts}
+    occupation_concept = np.array(
+        [concept_of_uri.get(str(u), -1) for u in space.occupation_ids_], dtype=np.int64
+    )
+    occupation_of = np.full(max((c for c, _ in concepts), default=0) + 1, -1, dtype=np.int64)
+    known = occupation_concept >= 0
+    occupation_of[occupation_concept[known]] = np.flatnonzero(known)
+    pid, concept, fit, stored_key = read_columns(
+        session,
+        select(
+            OccupationFit.portfolio_id,
+            OccupationFit.occupation_id,
+            OccupationFit.fit,
+            OccupationFit.skills_key,
+            # No consent filter here: store_fits keeps only consenting portfolios' fits, and rows
+            # of anyone not in ``ids`` (withdrawn since) are dropped below.
+        ).where(OccupationFit.model_key == key),
+        ["int32", "int64", "float32", "int64"],
+    )
+    row, listed = _rows_of(ids, pid)
+    occ = occupation_of[np.minimum(concept, len(occupation_of) - 1)]
+    ok = listed & (occ >= 0) & (stored_key == keys[row])
+    # A row is valid when it has stored fits and every one of them matches its skills now;
+    # a row without skills has no fits to store.
+    bad = np.zeros(len(ids), dtype=bool)
+    bad[row[listed & ~ok]] = True
+    has = np.zeros(len(ids), dtype=bool)
+    has[row[ok]] = True
+    valid = (has & ~bad) | (keys == 0)
+    keep = ok & valid[row]
+    redo = np.flatnonzero(~valid)
+    computed = _compute_fits(index, rows, skills, len(ids), redo)
+    return Fits(
+        (row[keep], occ[keep], fit[keep]),
+        computed,
+        redo,
+        keys,
+        key,
+        occupation_concept,
+    )
+
+
+def store_fits(session: Session, index: PortfolioIndex) -> dict[str, int]:
+    """Write every consenting portfolio's occupation fits where the stored ones are stale.
+
+    ``index`` supplies the skill space and occupation model (it need not be fitted). Fits of
+    another model, and of portfolios no longer consenting, are deleted. Returns counts.
+    """
+    visible = select(Portfolio.id).where(Portfolio.user_id.in_(consenting()))
+    ids = read_columns(session, select(Portfolio.id).where(Portfolio.id.in_(visible)), ["int64"])
+    ids = np.sort(ids[0])
+    concepts = read_rows(session, select(Concept.id, Concept.uri))
+    rows, skills, _, _ = _claims(session, index, visible, ids, concepts)
+    fits = occupation_fits(session, index, ids, rows, skills, concepts)
+    old = delete(OccupationFit).where(
+        (OccupationFit.model_key != fits.model_key) | OccupationFit.portfolio_id.not_in(visible)
+    )
+    dropped = session.execute(old).rowcount or 0
+    redo = ids[fits.computed_rows]
+    for lo in range(0, len(redo), _CHUNK):  # bounded statements, not one list of everyone
+        part = redo[lo : lo + _CHUNK].tolist()
+        gone = delete(OccupationFit).where(OccupationFit.portfolio_id.in_(part))
+        dropped += session.execute(gone).rowcount or 0
+    row, occ, prob = fits.computed
+    concept = fits.occupation_concept[occ]
+    known = concept >= 0
+    mk = fits.model_key
+    values = [
+        {"portfolio_id": p, "occupation_id": c, "fit": f, "skills_key": k, "model_key": mk}
+        for p, c, f, k in zip(
+            ids[row[known]].tolist(),
+            concept[known].tolist(),
+            prob[known].tolist(),
+            fits.keys[row[known]].tolist(),
+            strict=True,
+        )
+    ]
+    for lo in range(0, len(values), _CHUNK):
+        session.execute(insert(OccupationFit), values[lo : lo + _CHUNK])
+    session.flush()
+    return {"portfolios": len(redo), "written": len(values), "deleted": dropped}
+
+
+def _compute_fits(
+    index: PortfolioIndex,
+    rows: NDArray[np.int64],
+    skills: NDArray[np.int64],
+    n: int,
+    redo: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
+    """Return the occupation fits of rows ``redo``, computed from their skills."""
+    if not len(redo):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    position = np.full(n, -1, dtype=np.int64)
+    position[redo] = np.arange(len(redo))
+    pick = position[rows] >= 0
+    presence = index.presence(position[rows[pick]], skills[pick], len(redo))
+    at, occ, prob = index.occupations.posterior_top(presence, threads=index.n_jobs or 1)
+    return redo[at], occ, prob
 
 
 def _rows_of(
@@ -128,7 +304,11 @@ def _rows_of(
 
 
 def _claims(
-    session: Session, index: PortfolioIndex, visible: Select[tuple[int]], ids: NDArray[np.int64]
+    session: Session,
+    index: PortfolioIndex,
+    visible: Select[tuple[int]],
+    ids: NDArray[np.int64],
+    known: list[tuple[Any, ...]],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """Return (row, skill, level, evidence) of each claim of a skill the index knows.
 
@@ -148,7 +328,6 @@ def _claims(
         ).where(SkillClaim.portfolio_id.in_(visible)),
         ["int32", "int64"],
     )
-    known = read_rows(session, select(Concept.id, Concept.uri))
     if not len(pid) or not known:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, empty

@@ -348,4 +348,4 @@ def scale_cmd(n: int, seed: int) -> None:
         counts = scale(session, n, seed)
     took = time.perf_counter() - began
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()) + f" added in {took:.0f} s")
-    click.echo("then run: flask --app wsgi regional refresh")
+    click.echo("then run: flask --app wsgi regional refresh; flask --app wsgi matching store-fits")
