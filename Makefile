@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 CATALOGUES := $(wildcard eportfolio/translations/*/LC_MESSAGES/messages.po)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve setup-db test test-fast test-postgres test-e2e lint format bench i18n clean
+.PHONY: help install run serve setup-db test test-fast test-postgres test-e2e browser lint format bench i18n clean
 
 help: ## List what you can run
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,13 +36,23 @@ run: setup-db ## Serve the app with demo data on http://127.0.0.1:$(PORT)
 	@echo "Meritportfölj on http://127.0.0.1:$(PORT) (demo password in README.md)"
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
-test: install ## Run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+test: install browser ## Run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	$(PY) -m tests.run
+
+browser: ## Install Debian's chromium for the browser tests if it is missing (as root, with apt)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "No /usr/bin/chromium, and no root to install it: the browser tests will be skipped"; \
+	  fi; \
+	fi
 
 test-fast: install ## Unit and web tests on SQLite only, no browser
 	$(PY) -m pytest -q -n 2 -m "not e2e" tests
 
-test-e2e: install ## Browser tests (Playwright + Debian chromium)
+test-e2e: install browser ## Browser tests (Playwright + Debian chromium)
 	$(PY) -m pytest -q -m e2e tests/e2e
 
 lint: install ## ruff, and mypy --strict on the pure libraries

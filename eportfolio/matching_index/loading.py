@@ -193,6 +193,8 @@ def occupation_fits(
     occupation_of = np.full(max((c for c, _ in concepts), default=0) + 1, -1, dtype=np.int64)
     known = occupation_concept >= 0
     occupation_of[occupation_concept[known]] = np.flatnonzero(known)
+    # No consent filter here: store_fits keeps only consenting portfolios' fits, and rows of
+    # anyone not in ``ids`` (withdrawn since) are dropped below.
     pid, concept, fit, stored_key = read_columns(
         session,
         select(
@@ -200,13 +202,12 @@ def occupation_fits(
             OccupationFit.occupation_id,
             OccupationFit.fit,
             OccupationFit.skills_key,
-            # No consent filter here: store_fits keeps only consenting portfolios' fits, and rows
-            # of anyone not in ``ids`` (withdrawn since) are dropped below.
         ).where(OccupationFit.model_key == key),
         ["int32", "int64", "float32", "int64"],
     )
     row, listed = _rows_of(ids, pid)
-    occ = occupation_of[np.minimum(concept, len(occupation_of) - 1)]
+    seen = concept < len(occupation_of)  # a concept added since ``concepts`` was read: no
+    occ = np.where(seen, occupation_of[np.where(seen, concept, 0)], -1)
     ok = listed & (occ >= 0) & (stored_key == keys[row])
     # A row is valid when it has stored fits and every one of them matches its skills now;
     # a row without skills has no fits to store.
@@ -240,8 +241,13 @@ def store_fits(session: Session, index: PortfolioIndex) -> dict[str, int]:
     concepts = read_rows(session, select(Concept.id, Concept.uri))
     rows, skills, _, _ = _claims(session, index, visible, ids, concepts)
     fits = occupation_fits(session, index, ids, rows, skills, concepts)
+    # "No consenting portfolio of that id" as an anti-join: NOT IN over a million ids can make
+    # PostgreSQL rescan the list for every row.
+    consents = select(Portfolio.id).where(
+        Portfolio.id == OccupationFit.portfolio_id, Portfolio.user_id.in_(consenting())
+    )
     old = delete(OccupationFit).where(
-        (OccupationFit.model_key != fits.model_key) | OccupationFit.portfolio_id.not_in(visible)
+        (OccupationFit.model_key != fits.model_key) | ~exists(consents)
     )
     dropped = session.execute(old).rowcount or 0
     redo = ids[fits.computed_rows]
