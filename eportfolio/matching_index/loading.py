@@ -139,15 +139,17 @@ def model_key(index: PortfolioIndex) -> str:
     return digest.hexdigest()
 
 
-def skills_keys(rows: NDArray[np.int64], skills: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+def skills_keys(
+    rows: NDArray[np.int64], skills: NDArray[np.int64], n: int, n_skills: int
+) -> NDArray[np.int64]:
     """Return a fingerprint of each row's set of skills (0 for none), whatever their order.
 
     Two sums of fixed random 26-bit numbers per skill, each exact in float64 and kept modulo
-    2**26: 52 bits, so a changed skill set goes unnoticed once in 4.5e15.
+    2**26: 52 bits, so a changed skill set goes unnoticed once in 4.5e15. The numbers depend
+    only on the skill space's size (the model key covers the space).
     """
     draw = np.random.default_rng(20261128)  # fixed: every process must draw the same numbers
-    top = int(skills.max()) + 1 if len(skills) else 1
-    low, high = draw.integers(0, 2**26, top), draw.integers(0, 2**26, top)
+    low, high = draw.integers(0, 2**26, n_skills), draw.integers(0, 2**26, n_skills)
     key = np.zeros(n, dtype=np.int64)
     for part, shift in ((low, 0), (high, 26)):
         total = np.bincount(rows, part[skills].astype(np.float64), minlength=n)
@@ -185,7 +187,7 @@ def occupation_fits(
 ) -> Fits:
     """Return every row's occupation fits: stored where still valid, else computed now."""
     space = index.space
-    key, keys = model_key(index), skills_keys(rows, skills, len(ids))
+    key, keys = model_key(index), skills_keys(rows, skills, len(ids), space.n_skills)
     concept_of_uri = {uri: cid for cid, uri in concepts}
     occupation_concept = np.array(
         [concept_of_uri.get(str(u), -1) for u in space.occupation_ids_], dtype=np.int64

@@ -104,3 +104,26 @@ def test_the_command_stores_fits(app: Any, demo: dict[str, Any], db_session: Ses
     result = app.test_cli_runner().invoke(args=["matching", "store-fits"])
     assert result.exit_code == 0, result.output
     assert "fits of" in result.output
+
+
+def test_a_skill_nobody_held_before_leaves_everyone_elses_fits_valid(
+    db_session: Session, demo: dict[str, Any], computed: list[int]
+) -> None:
+    from eportfolio.regional.demo import scale
+    from eportfolio.taxonomy_store.models import Concept
+
+    scale(db_session, 40)
+    db_session.flush()
+    store_fits(db_session, empty_index(db_session))
+    space = build(db_session).space
+    held = set(db_session.scalars(select(Concept.uri).join(SkillClaim)))
+    newest = next(u for u in reversed(space.skill_ids_.tolist()) if u not in held)
+    concept = db_session.scalar(select(Concept.id).where(Concept.uri == newest))
+    portfolio = db_session.scalars(select(SkillClaim.portfolio_id)).first()
+    db_session.add(
+        SkillClaim(portfolio_id=portfolio, concept_id=concept, level=3, text_as_typed="ny")
+    )
+    db_session.flush()
+    computed.clear()
+    build(db_session)
+    assert sum(computed) == 1  # that learner's fits only
