@@ -44,7 +44,10 @@ def _sql(session: Session, stmt: Select[Any]) -> tuple[Any, str]:
 
 def read_rows(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
     """Return the result as the driver's own tuples (for text columns)."""
-    conn, text = _sql(session, stmt)
+    return _fetch(*_sql(session, stmt))
+
+
+def _fetch(conn: Any, text: str) -> list[tuple[Any, ...]]:
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.execute(text)
@@ -62,7 +65,7 @@ def read_columns(session: Session, stmt: Select[Any], dtypes: Sequence[str]) -> 
     """
     conn, text = _sql(session, stmt)
     if conn.dialect.name != "postgresql":
-        rows = read_rows(session, stmt)
+        rows = _fetch(conn, text)  # compiled once, above
         if not rows:
             return [np.zeros(0, dtype=t) for t in dtypes]
         columns = zip(*rows, strict=True)
