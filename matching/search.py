@@ -16,7 +16,17 @@ from matching.plan import Plan, RowParts, credit_table, expand, neighbours
 from matching.records import Need
 from matching.topk import top_k
 
-_FLOOR_SAMPLE = 4  # sampled rows per wanted row when estimating the floor
+try:
+    # scipy's C kernel behind ``csc_matrix @ vector`` (y += A @ x), called once per key on
+    # that key's postings as they lie in the index: the public route must first copy all
+    # of a need's postings into one matrix, which costs a tenth of a search at 1M rows.
+    # It is private API (stable since scipy 0.14); without it the public route is taken.
+    from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
+except ImportError:  # pragma: no cover - a future scipy; the fallback is tested directly
+    _csc_matvec = None
+
+_SAMPLE_POSTINGS = 4096  # postings sampled per search to guess the first threshold
+_FLOOR_SAMPLE = 4  # sampled rows per wanted row when guessing the first threshold
 _SLACK = 1e-3  # score points; above the rounding of float32 upper bounds over ~100 terms
 
 
@@ -120,11 +130,12 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
 
     # -- searching ----------------------------------------------------------------------------
     def dense_scores(self, plan: Plan) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
-        """Return every row's upper-bound score (skill credit uncapped) and the touched rows.
+        """Return every row's upper-bound score (skill credit uncapped) and a sample of rows.
 
-        The postings of all keys become the columns of one sparse (rows x keys) matrix, the
-        need's weights the vector it multiplies, so the weighted sum is a single C pass into
-        a float32 vector: half the cache traffic of a float64 bincount at a million rows.
+        Each key's postings are one sparse column and its weight the factor it is multiplied
+        by, summed into a float32 vector in C: half the cache traffic of a float64 bincount
+        at a million rows. The sample holds the row of every ``step``-th posting, so a row
+        with many of the need's postings (a likely winner) is more often in it.
         """
         index = self.index_
         parts: list[tuple[int, NDArray[np.int32], NDArray[np.float32]]] = []
@@ -144,12 +155,22 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                 weights.append(weight[[j for j, _, _ in found]])
         if not parts:
             return np.zeros(index.n_rows_, dtype=np.float32), np.zeros(0, dtype=np.int32)
-        indptr = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum([len(r) for _, r, _ in parts], out=indptr[1:])
-        rows = np.concatenate([r for _, r, _ in parts])
-        data = np.concatenate([v for _, _, v in parts])
-        matrix = sp.csc_matrix((data, rows, indptr), shape=(index.n_rows_, len(parts)))
-        return matrix @ np.concatenate(weights).astype(np.float32), rows
+        x = np.concatenate(weights).astype(np.float32)
+        step = max(1, sum(len(r) for _, r, _ in parts) // _SAMPLE_POSTINGS)
+        sample = np.concatenate([r[::step] for _, r, _ in parts])
+        if _csc_matvec is None:
+            indptr = np.zeros(len(parts) + 1, dtype=np.int64)
+            np.cumsum([len(r) for _, r, _ in parts], out=indptr[1:])
+            rows = np.concatenate([r for _, r, _ in parts])
+            data = np.concatenate([v for _, _, v in parts])
+            matrix = sp.csc_matrix((data, rows, indptr), shape=(index.n_rows_, len(parts)))
+            return matrix @ x, sample
+        dense = np.zeros(index.n_rows_, dtype=np.float32)
+        one = np.zeros(2, dtype=np.int32)  # a single column: its postings start at 0
+        for j, (_, r, v) in enumerate(parts):
+            one[1] = len(r)
+            _csc_matvec(index.n_rows_, 1, one, r, v, x[j : j + 1], dense)  # dense += x[j] * v
+        return dense, sample
 
     def rank_linear(self, plan: Plan, k: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Return the top-k portfolio ids and scores by the bare weighted sum (no caps, signals).
@@ -157,10 +178,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         This is the primitive a SQL ``GROUP BY ... ORDER BY score`` computes; benchmarks
         compare it with other engines.
         """
-        dense, touched = self.dense_scores(plan)
+        dense, sample = self.dense_scores(plan)
         index = self.index_
-        step = max(1, len(touched) // 4096)
-        sample = touched[::step].astype(np.int64)
         sample = np.unique(sample[index.alive_[sample]])
         floor = 0.0
         if len(sample) > k:
@@ -191,49 +210,6 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         )
         return total
 
-    def _floor(
-        self, need: Need, plan: Plan, dense: NDArray[np.float32], touched: NDArray[np.int32], k: int
-    ) -> tuple[float, NDArray[np.int64], NDArray[np.float64], RowParts | None]:
-        """Return a score that at least ``k`` live rows reach, from a sample of promising rows.
-
-        Rows below ``floor - (language + location points)`` cannot reach the top k, so the
-        search never looks at them: at a million portfolios most candidates go unscored.
-        Also returns the sampled rows (sorted), their exact scores and parts, for reuse.
-        """
-        none = (0.0, np.zeros(0, dtype=np.int64), np.zeros(0), None)
-        step = max(1, len(touched) // 4096)
-        sample = touched[::step].astype(np.int64)
-        sample = sample[self.index_.alive_[sample]]
-        m = min(len(sample), _FLOOR_SAMPLE * k)
-        if m <= k:
-            return none
-        best = np.unique(sample[np.argpartition(-dense[sample], m - 1)[:m]])
-        if len(best) < k:
-            return none  # a row listed once per posting crowds the sample; no pruning then
-        exact, parts = self._exact(need, plan, best)
-        return float(np.partition(exact, len(exact) - k)[len(exact) - k]), best, exact, parts
-
-    def _exact_known(
-        self,
-        need: Need,
-        plan: Plan,
-        rows: NDArray[np.int64],
-        known: tuple[float, NDArray[np.int64], NDArray[np.float64], RowParts | None],
-    ) -> tuple[NDArray[np.float64], RowParts]:
-        """Return exact scores and parts of ``rows``, reusing those the floor already computed."""
-        _, known_rows, known_exact, known_parts = known
-        if known_parts is None:
-            return self._exact(need, plan, rows)
-        at = np.minimum(np.searchsorted(known_rows, rows), len(known_rows) - 1)
-        have = known_rows[at] == rows
-        exact, parts = known_exact[at], known_parts.take(at)
-        if have.all():
-            return exact, parts
-        new_exact, new_parts = self._exact(need, plan, rows[~have])
-        exact = exact.copy()
-        exact[~have] = new_exact
-        return exact, parts.fill(~have, new_parts)
-
     def _signals(
         self, need: Need, plan: Plan, rows: NDArray[np.int64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -254,38 +230,116 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             loc = np.where(got == want, 1.0, np.where(region, self.same_region, 0.0))
         return lang, loc
 
+    def _threshold(self, dense: NDArray[np.float32], sample: NDArray[np.int32], k: int) -> float:
+        """Return a dense score that a few times ``k`` rows reach, judged from a sample.
+
+        The ``_FLOOR_SAMPLE * k``-th best sampled row stands for a few hundred rows above it
+        in the whole index.
+        """
+        sample = sample[self.index_.alive_[sample]]
+        j = _FLOOR_SAMPLE * k
+        if len(sample) <= 4 * j:
+            return 0.0
+        # A row is in the sample once per sampled posting: the best few times j entries,
+        # made unique, hold the j best rows unless one row crowds them (then a lower cut).
+        values = dense[sample]
+        best = np.argpartition(values, len(values) - 4 * j)[len(values) - 4 * j :]
+        rows = np.unique(sample[best])
+        if len(rows) <= j:
+            return float(values[best].min())
+        top = dense[rows]
+        return float(np.partition(top, len(top) - j)[len(top) - j])
+
     def search(self, need: Need, k: int = 20, explain: bool = True) -> list[Match]:
-        """Return the ``k`` best portfolios by (score desc, portfolio id asc)."""
+        """Return the ``k`` best portfolios by (score desc, portfolio id asc).
+
+        Dense scores are upper bounds (credits uncapped, language and location left out), so
+        only rows whose bound can beat the k-th exact score are scored exactly. A sampled
+        threshold picks the first candidates; their exact k-th score then proves, or lowers,
+        the threshold.
+        """
         plan = self.plan(need)
-        dense, touched = self.dense_scores(plan)
-        if len(touched) == 0:
+        dense, sample = self.dense_scores(plan)
+        if len(sample) == 0:
             return []
-        known = self._floor(need, plan, dense, touched, k)
-        floor = known[0]
         signals = plan.points["languages"] + plan.points["location"]
-        cut = max(floor - signals - _SLACK, 0.0)
-        cand = np.flatnonzero(dense > cut) if cut > 0 else np.flatnonzero(dense)
-        cand = cand[self.index_.alive_[cand]]
-        if len(cand) == 0:
-            return []
-        lang, loc = self._signals(need, plan, cand)
-        upper = dense[cand] + plan.points["languages"] * lang + plan.points["location"] * loc
-        ids = self.index_.ids_[cand]
+        cut = self._threshold(dense, sample, k)
+        scored: tuple[NDArray[np.int64], NDArray[np.float64], RowParts] | None = None
         m = max(self.oversample * k, k + 10)
+        lowered = False
         while True:
-            sel, rest_score, _ = top_k(upper, ids, m)
-            exact, parts = self._exact_known(need, plan, cand[sel], known)
-            order = np.lexsort((ids[sel], -exact))[:k]
-            # Bounds are float32 sums: only a clear margin proves nobody left out beats the k-th.
-            if exact[order[-1]] > rest_score + _SLACK or len(sel) == len(cand):
+            cand = np.flatnonzero(dense >= cut) if cut > 0 else np.flatnonzero(dense)
+            cand = cand[self.index_.alive_[cand]]
+            if len(cand) == 0:
+                return []
+            lang, loc = self._signals(need, plan, cand)
+            upper = dense[cand] + plan.points["languages"] * lang + plan.points["location"] * loc
+            ids = self.index_.ids_[cand]
+            # Rows left out of ``cand`` have bounds below this (none when every row is in).
+            outside = cut + signals + _SLACK if cut > 0 else -np.inf
+            while True:
+                sel, rest_score, _ = top_k(upper, ids, m)
+                exact, parts, scored = self._scored(need, plan, cand[sel], scored)
+                order = np.lexsort((ids[sel], -exact))[:k]
+                kth = exact[order[-1]] if len(order) == k else -np.inf
+                # Float32 bounds: only a clear margin proves nobody left out beats the k-th.
+                if kth > rest_score + _SLACK or len(sel) == len(cand):
+                    break
+                m *= 4  # capped credits reordered the head; widen until the proof holds
+            if cut == 0 or lowered or kth >= outside:
                 break
-            m *= 4  # capped credits reordered the head; widen until the proof holds
+            # Too few rows reached the sampled threshold: the exact k-th score found so far
+            # is a floor for the true one, so rows whose bound stays below it can go. Rows
+            # still left out then score below that floor, so the next round is the last.
+            cut = max(kth - signals - _SLACK, 0.0) if np.isfinite(kth) else 0.0
+            lowered = True
         pids = ids[sel][order].tolist()
         scores = exact[order].tolist()
         if not explain:
             return [Match(p, s) for p, s in zip(pids, scores, strict=True)]
         explained = explain_rows(self.space_, plan, parts, order.tolist(), scores, pids)
         return [Match(e.portfolio_id, e.score, e) for e in explained]
+
+    def _scored(
+        self,
+        need: Need,
+        plan: Plan,
+        rows: NDArray[np.int64],
+        known: tuple[NDArray[np.int64], NDArray[np.float64], RowParts] | None,
+    ) -> tuple[
+        NDArray[np.float64], RowParts, tuple[NDArray[np.int64], NDArray[np.float64], RowParts]
+    ]:
+        """Return exact scores and parts of ``rows``, computing only those not yet ``known``.
+
+        Also returns the grown record of scored rows (sorted by row) for the next call.
+        """
+        if known is None:
+            exact, parts = self._exact(need, plan, rows)
+            order = np.argsort(rows)
+            return exact, parts, (rows[order], exact[order], parts.take(order))
+        known_rows, known_exact, known_parts = known
+        at = np.minimum(np.searchsorted(known_rows, rows), len(known_rows) - 1)
+        have = known_rows[at] == rows
+        if have.all():
+            return known_exact[at], known_parts.take(at), known
+        new_rows = rows[~have]
+        new_exact, new_parts = self._exact(need, plan, new_rows)
+        exact = known_exact[at].copy()
+        exact[~have] = new_exact
+        parts = known_parts.take(at).fill(~have, new_parts)
+        all_rows = np.concatenate([known_rows, new_rows])
+        order = np.argsort(all_rows)
+        grown = (
+            all_rows[order],
+            np.concatenate([known_exact, new_exact])[order],
+            RowParts(
+                *(
+                    np.concatenate([getattr(known_parts, f), getattr(new_parts, f)])[order]
+                    for f in RowParts.__slots__
+                )
+            ),
+        )
+        return exact, parts, grown
 
     def _rows(self, need: Need, plan: Plan, rows: NDArray[np.int64]) -> RowParts:
         """Compute exact per-need-skill credits and signals for a few rows."""

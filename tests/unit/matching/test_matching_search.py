@@ -158,8 +158,20 @@ def test_text_weights_are_the_same_in_bulk_and_one_by_one():
     assert bulk[1].nnz == 0 and bulk[3].nnz == 0
 
 
-def test_pruned_search_with_all_signals_matches_brute_force(build):
+@pytest.mark.parametrize("guess", ["sampled", "too_high", "none", "public_scipy_route"])
+def test_pruned_search_with_all_signals_matches_brute_force(build, monkeypatch, guess):
+    """Whatever the sampled threshold guesses, the search proves or corrects it."""
     from matching_world import SKILLS
+
+    import matching.search
+    from matching.search import Matcher
+
+    if guess == "public_scipy_route":  # as on a scipy without the private kernel
+        monkeypatch.setattr(matching.search, "_csc_matvec", None)
+    elif guess == "too_high":  # only the very best row passes: the search must widen itself
+        monkeypatch.setattr(Matcher, "_threshold", lambda self, dense, touched, k: dense.max())
+    elif guess == "none":
+        monkeypatch.setattr(Matcher, "_threshold", lambda self, dense, touched, k: 0.0)
 
     rng = np.random.default_rng(11)
     levels, evidence = rng.integers(1, 5, 40_000), rng.integers(0, 4, 40_000)
