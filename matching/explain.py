@@ -130,16 +130,16 @@ def explain_rows(
     )
     terms = list(map(_term, zip(*columns, strict=True)))
     p = plan.points
+    fit = parts.occupation[rows]
+    signals = zip(
+        (p["occupation"] * fit).tolist(),
+        fit.tolist(),
+        (p["languages"] * parts.languages[rows]).tolist(),
+        (p["location"] * parts.location[rows]).tolist(),
+        (p["text"] * parts.text[rows]).tolist(),
+        strict=True,
+    )
     return [
-        Explanation(
-            portfolio_id=pid,
-            score=score,
-            skills=terms[i * n : (i + 1) * n],
-            occupation=float(p["occupation"] * parts.occupation[r]),
-            occupation_fit=float(parts.occupation[r]),
-            languages=float(p["languages"] * parts.languages[r]),
-            location=float(p["location"] * parts.location[r]),
-            text=float(p["text"] * parts.text[r]),
-        )
-        for i, (r, score, pid) in enumerate(zip(rows, scores, pids, strict=True))
+        Explanation(pid, score, terms[i * n : (i + 1) * n], *signal)
+        for i, (score, pid, signal) in enumerate(zip(scores, pids, signals, strict=True))
     ]
