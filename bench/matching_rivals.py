@@ -159,14 +159,15 @@ def read_rows_postgres(url: str, ids: np.ndarray, parts: int) -> dict[str, np.nd
     with ThreadPoolExecutor(parts) as pool:  # psycopg waits for the server without the GIL
         got = list(pool.map(read, range(parts)))
     pid, packed, occ_pid, occ_packed = (np.concatenate([g[c] for g in got]) for c in range(4))
-    packed = packed.astype(np.int64)
+    # Native 32-bit columns (the wire's are big-endian): 25M postings at 1M portfolios.
+    packed = packed.astype(np.int32)
     occ_packed = occ_packed.astype(np.int64)
     return {
-        "pid": pid,
+        "pid": pid.astype(np.int32),
         "skill": packed >> 6,
-        "weight": (((packed >> 2) & 15) / 8).astype(np.float32),
-        "level": (packed & 3) + 1,
-        "occ_pid": occ_pid,
+        "weight": ((packed >> 2) & 15).astype(np.float32) / 8,
+        "level": ((packed & 3) + 1).astype(np.int16),
+        "occ_pid": occ_pid.astype(np.int32),
         "occ": occ_packed >> 16,
         "fit": ((occ_packed & 65535) / 65535).astype(np.float32),
     }

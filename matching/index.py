@@ -60,13 +60,26 @@ def _by_top_occupation(
     return order
 
 
-def _blocks(rows: NDArray[np.int64], order: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+def _index_type(size: int) -> type[np.signedinteger[Any]]:
+    """Return int32 where positions up to ``size`` fit: half the memory of int64 to fill."""
+    return np.int32 if size < np.iinfo(np.int32).max else np.int64
+
+
+def _row_counts(rows: NDArray[Any], n: int) -> NDArray[np.int64]:
+    """Return each row's number of postings; ``rows`` sorted (no intp copy, unlike bincount)."""
+    bounds = np.searchsorted(rows, np.arange(n + 1, dtype=rows.dtype))
+    counts: NDArray[np.int64] = np.diff(bounds)
+    return counts
+
+
+def _blocks(counts: NDArray[np.int64], order: NDArray[np.int64]) -> NDArray[np.signedinteger[Any]]:
     """Return positions that put row-sorted postings in the row order ``order``, no sort."""
-    counts = np.bincount(rows, minlength=n)
     start = np.cumsum(counts) - counts
     moved = counts[order]
-    shift = np.repeat(start[order] - (np.cumsum(moved) - moved), moved)
-    at: NDArray[np.int64] = np.arange(int(moved.sum())) + shift
+    kind = _index_type(int(moved.sum()))
+    shift = np.repeat((start[order] - (np.cumsum(moved) - moved)).astype(kind), moved)
+    at: NDArray[np.signedinteger[Any]] = np.arange(len(shift), dtype=kind)
+    at += shift
     return at
 
 
@@ -130,7 +143,14 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         ``text_vectors`` are stored TF-IDF rows made by ``text``, which must then be fitted.
         """
         n = len(ids)
-        rows = np.asarray(rows, dtype=np.int64)
+        # Narrow types from here on: at a million portfolios (25M postings) every int64 copy
+        # is 200 MB to write, and fresh memory costs as much to map as to fill.
+        rows = np.asarray(rows)
+        rows = rows.astype(_index_type(n), copy=False) if rows.dtype.kind in "iu" else rows
+        skills = np.asarray(skills)
+        if skills.dtype.itemsize > 4:
+            skills = skills.astype(np.int32)
+        codes = claim_code(levels, evidence)
         if occupation_fit is None and self.occupations is not None:
             occupation_fit = self.occupations.posterior_top(
                 self.presence(rows, skills, n), threads=self.n_jobs or 1
@@ -142,9 +162,10 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
             order = _by_top_occupation(n, occupation_fit)
             new_row = np.empty(n, dtype=np.int64)
             new_row[order] = np.arange(n)
-            take = _blocks(rows, order, n)
-            rows = np.repeat(np.arange(n), np.bincount(rows, minlength=n)[order])
-            skills, levels, evidence = (np.asarray(a)[take] for a in (skills, levels, evidence))
+            counts = _row_counts(rows, n)
+            take = _blocks(counts, order)
+            rows = np.repeat(np.arange(n, dtype=_index_type(n)), counts[order])
+            skills, codes = skills[take], codes[take]
             ids = np.asarray(ids)[order]
             if isinstance(municipalities, np.ndarray):
                 municipalities = municipalities[order]
@@ -168,7 +189,7 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         if len(self.row_of_) != n:
             raise ValueError("portfolio ids must be unique")
         self.skills_ = Postings(self.space.n_skills, np.uint8)
-        self.skills_.load(rows, skills, claim_code(levels, evidence), n)
+        self.skills_.load(rows, skills, codes, n)
         if municipalities is None:
             self.municipality_ = np.full(n, -1, dtype=np.int32)
         elif isinstance(municipalities, np.ndarray):

@@ -17,7 +17,7 @@ def _grown(arr: NDArray[Any], size: int) -> NDArray[Any]:
     return out
 
 
-def _key_order(keys: NDArray[np.int64], n_keys: int) -> NDArray[np.int64]:
+def _key_order(keys: NDArray[np.int32], n_keys: int) -> NDArray[np.int64]:
     """Return a stable order by key; 16-bit keys take numpy's radix sort."""
     small = keys.astype(np.uint16) if n_keys <= np.iinfo(np.uint16).max else keys
     return np.argsort(small, kind="stable")
@@ -59,22 +59,23 @@ class Postings:
 
     def load(self, rows: NDArray[Any], keys: NDArray[Any], vals: NDArray[Any], n_rows: int) -> None:
         """Replace the content with these postings, in bulk."""
+        # 32-bit rows and keys (a key-major and a row-major copy of 25M postings at 1M rows).
         rows = np.asarray(rows, dtype=np.int32)
-        keys = np.asarray(keys, dtype=np.int64)
+        keys = np.asarray(keys, dtype=np.int32)
         vals = np.asarray(vals, dtype=self.dtype)
         if len(rows) and np.any(rows[1:] < rows[:-1]):
             order = np.argsort(rows, kind="stable")
             rows, keys, vals = rows[order], keys[order], vals[order]
-        counts = np.bincount(rows, minlength=n_rows)
-        self.length = counts.astype(np.int32)
-        self.start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        self.flat_keys = keys.astype(np.int32)
+        bounds = np.searchsorted(rows, np.arange(n_rows + 1, dtype=np.int32))
+        self.length = np.diff(bounds).astype(np.int32)
+        self.start = bounds[:-1].astype(np.int64)
+        self.flat_keys = keys
         self.flat_vals = vals
         self.flat_size = len(keys)
         order = _key_order(keys, self.n_keys)
         self.rows = rows[order]
         self.vals = vals[order]
-        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=self.n_keys))])
+        self.indptr = np.searchsorted(keys[order], np.arange(self.n_keys + 1, dtype=np.int32))
         self.delta_rows = []
         self._delta = None
         self.looked_up = {}
