@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -127,6 +128,24 @@ def guide() -> Response:
     portfolio = current_portfolio()
     step = portfolio.guided_step if portfolio.guided_step in STEPS else "profile"
     return redirect(step_url(step))  # type: ignore[return-value]
+
+
+@bp.post("/guide/next")
+@access(EDIT)
+def guide_next() -> Response:
+    """Leave a guided step that saves nothing of its own (evidence, consent), noting progress.
+
+    A guide helping a learner stops before the consent step: only the learner may decide
+    who sees their portfolio, so the guide returns to the overview with that step still open.
+    """
+    portfolio = current_portfolio()
+    step = request.form.get("step", "")
+    if step not in STEPS:
+        raise DomainError(_("Unknown step."), field="step")
+    if learner_arg() is not None and step == "evidence":
+        portfolio.guided_step = "consent"
+        return to_overview()
+    return next_step(portfolio, step)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -67,7 +67,7 @@ def test_guided_run_cv_consent_export_and_erasure(page: Any, tmp_path: Path) -> 
     page.get_by_label("Fil", exact=True).set_input_files(str(certificate))
     page.get_by_role("button", name="Ladda upp").click()
     page.get_by_text("Filen Svetsintyg.pdf är tillagd.").first.wait_for()
-    page.get_by_role("link", name="Fortsätt").click()
+    page.get_by_role("button", name="Fortsätt").click()
 
     # 6 Consent: give it, withdraw it, give it again
     assert_accessible(page)
@@ -77,8 +77,9 @@ def test_guided_run_cv_consent_export_and_erasure(page: Any, tmp_path: Path) -> 
     page.get_by_role("button", name="Ge samtycke").click()
     page.get_by_text("Ja: arbetsgivare kan hitta din portfölj").first.wait_for()
 
-    # The overview shows what was entered; the CV prints.
-    page.goto("/portfolio")
+    # Finishing the run leads to the overview, which shows what was entered; the CV prints.
+    page.get_by_role("button", name="Klar").click()
+    page.wait_for_url("**/portfolio")
     assert_accessible(page)
     for text in ("MIG/MAG-svetsning", "TIG-svetsning", "Osby Verkstad", "arabiska"):
         assert page.get_by_text(text, exact=False).first.is_visible()

@@ -159,6 +159,7 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ("api_taxonomy.Bristyrken", "GET"): ("/api/v1/bristyrken", logged_in(200, anonymous=401)),
     ("portfolios.overview", "GET"): ("/portfolio", learners(200)),
     ("portfolios.guide", "GET"): ("/portfolio/guide", learners(302)),
+    ("portfolios.guide_next", "POST"): ("/portfolio/guide/next", learners(400)),
     ("portfolios.profile", "GET"): ("/portfolio/profile", learners(200)),
     ("portfolios.profile", "POST"): ("/portfolio/profile", learners(302)),
     ("portfolios.cv", "GET"): ("/portfolio/cv", learners(200)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from eportfolio.audit.models import AuditEvent
 from eportfolio.portfolios.models import EvidenceStatus, Portfolio, SkillClaim
-from tests.conftest import login, post_form
+from tests.conftest import csrf_token, login, post_form
 
 
 @pytest.fixture
@@ -292,6 +293,18 @@ def test_a_guide_with_access_edits_on_the_learners_behalf(
         select(AuditEvent).where(AuditEvent.action == "portfolio.claim.saved")
     )
     assert event is not None and event.actor_id == guide.id and event.on_behalf_of_id == learner.id
+    # At the end of the guided evidence step the guide goes back to the learner's overview:
+    # the consent step stays open, for the learner alone to decide.
+    evidence = f"/portfolio/evidence?learner={learner.id}&guided=1"
+    assert f'action="/portfolio/guide/next?learner={learner.id}"' in helper.get(evidence).text
+    done = post_form(
+        helper,
+        f"/portfolio/guide/next?learner={learner.id}",
+        {"step": "evidence"},
+        token_from=evidence,
+    )
+    assert done.headers["Location"] == f"/portfolio?learner={learner.id}"
+    assert _portfolio(db_session, learner).guided_step == "consent"
 
 
 def test_a_guide_without_a_learner_is_sent_to_choose_one(
@@ -302,3 +315,39 @@ def test_a_guide_without_a_learner_is_sent_to_choose_one(
     response = client.get("/portfolio")
     assert response.status_code == 302 and response.headers["Location"] == "/guide/learners"
     assert db_session.scalar(select(Portfolio).where(Portfolio.user_id == guide.id)) is None
+
+
+def test_guided_evidence_and_consent_steps_record_progress(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    client.get("/portfolio")  # the first visit creates the portfolio
+    portfolio = _portfolio(db_session, learner)
+    portfolio.guided_step = "evidence"
+    db_session.flush()
+    assert client.get("/portfolio/guide").headers["Location"] == "/portfolio/evidence?guided=1"
+    # A refused upload shows the page again with the errors: the run must not lose its way.
+    token = csrf_token(client, "/portfolio/evidence?guided=1")
+    refused = client.post(
+        "/portfolio/evidence/files",
+        data={"csrf_token": token, "guided": "1", "file": (io.BytesIO(b"MZ\x90\x00"), "cv.exe")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'name="guided" value="1"' in page and 'action="/portfolio/guide/next"' in page
+    moved = post_form(
+        client, "/portfolio/guide/next", {"step": "evidence"}, token_from="/portfolio/evidence"
+    )
+    assert moved.headers["Location"] == "/privacy/consents?guided=1"
+    db_session.refresh(portfolio)
+    assert portfolio.guided_step == "consent"
+    assert client.get("/portfolio/guide").headers["Location"] == "/privacy/consents?guided=1"
+    assert 'action="/portfolio/guide/next"' in client.get("/privacy/consents?guided=1").text
+    done = post_form(
+        client, "/portfolio/guide/next", {"step": "consent"}, token_from="/privacy/consents"
+    )
+    assert done.headers["Location"] == "/portfolio"
+    db_session.refresh(portfolio)
+    assert portfolio.guided_step == "done"
+    bad = post_form(client, "/portfolio/guide/next", {"step": "cv"}, token_from="/portfolio")
+    assert bad.status_code == 400 and "Okänt steg." in bad.get_data(as_text=True)
