@@ -145,8 +145,7 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         n = len(ids)
         # Narrow types from here on: at a million portfolios (25M postings) every int64 copy
         # is 200 MB to write, and fresh memory costs as much to map as to fill.
-        rows = np.asarray(rows)
-        rows = rows.astype(_index_type(n), copy=False) if rows.dtype.kind in "iu" else rows
+        rows = np.asarray(rows).astype(_index_type(n), copy=False)
         skills = np.asarray(skills)
         if skills.dtype.itemsize > 4:
             skills = skills.astype(np.int32)

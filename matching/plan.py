@@ -28,6 +28,12 @@ class RowParts:
         """Return the parts of these rows (positions into this one)."""
         return RowParts(*(getattr(self, f)[idx] for f in self.__slots__))
 
+    def then(self, other: RowParts) -> RowParts:
+        """Return these rows' parts followed by ``other``'s."""
+        return RowParts(
+            *(np.concatenate([getattr(self, f), getattr(other, f)]) for f in self.__slots__)
+        )
+
     def fill(self, mask: NDArray[np.bool_], other: RowParts) -> RowParts:
         """Return these parts where ``mask`` is false, ``other``'s (in order) where true."""
         out = []

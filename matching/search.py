@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - a future scipy; the fallback is tested
 
 _SAMPLE_POSTINGS = 4096  # postings sampled per search to guess the first threshold
 _FLOOR_SAMPLE = 4  # sampled rows per wanted row when guessing the first threshold
+_CROWD = 4  # sample entries read per sampled row wanted, as one row may appear many times
 _SLACK = 1e-3  # score points; above the rounding of float32 upper bounds over ~100 terms
 
 
@@ -238,12 +239,13 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         """
         sample = sample[self.index_.alive_[sample]]
         j = _FLOOR_SAMPLE * k
-        if len(sample) <= 4 * j:
+        m = _CROWD * j
+        if len(sample) <= m:
             return 0.0
-        # A row is in the sample once per sampled posting: the best few times j entries,
-        # made unique, hold the j best rows unless one row crowds them (then a lower cut).
+        # A row is in the sample once per sampled posting: the best m entries, made unique,
+        # hold the j best rows unless a few rows crowd them (then a lower cut).
         values = dense[sample]
-        best = np.argpartition(values, len(values) - 4 * j)[len(values) - 4 * j :]
+        best = np.argpartition(values, len(values) - m)[len(values) - m :]
         rows = np.unique(sample[best])
         if len(rows) <= j:
             return float(values[best].min())
@@ -332,12 +334,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         grown = (
             all_rows[order],
             np.concatenate([known_exact, new_exact])[order],
-            RowParts(
-                *(
-                    np.concatenate([getattr(known_parts, f), getattr(new_parts, f)])[order]
-                    for f in RowParts.__slots__
-                )
-            ),
+            known_parts.then(new_parts).take(order),
         )
         return exact, parts, grown
 
