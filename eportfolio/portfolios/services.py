@@ -382,9 +382,9 @@ class Completeness:
     missing_for_targets: list[tuple[Concept, bool]]
 
 
-def completeness(session: Session, portfolio: Portfolio, consent_given: bool) -> Completeness:
-    """Say how complete the portfolio is and what would strengthen it."""
-    done = {
+def steps_done(portfolio: Portfolio, consent_given: bool) -> dict[str, bool]:
+    """Say which parts of a complete portfolio are there, in the guided run's order."""
+    return {
         "profile": bool(portfolio.headline and portfolio.municipality_code),
         "experience": bool(portfolio.experiences),
         "skills": len(portfolio.claims) >= 3,
@@ -392,6 +392,11 @@ def completeness(session: Session, portfolio: Portfolio, consent_given: bool) ->
         "evidence": bool(portfolio.evidence),
         "consent": consent_given,
     }
+
+
+def completeness(session: Session, portfolio: Portfolio, consent_given: bool) -> Completeness:
+    """Say how complete the portfolio is and what would strengthen it."""
+    done = steps_done(portfolio, consent_given)
     percent = round(100 * sum(done.values()) / len(done))
     weak = [c for c in portfolio.claims if c.status is EvidenceStatus.SELF_DECLARED]
     missing = (

@@ -79,6 +79,23 @@ def next_step(portfolio: Portfolio, current: str) -> Response:
     return to_overview()
 
 
+def resume_step(portfolio: Portfolio, done: dict[str, bool]) -> str | None:
+    """Return the step the guided run goes on with, or None when none is left for this user.
+
+    A finished run with something still missing goes to the first missing part, not back to
+    the start; a guide is never sent to the consent step, which only the learner may take.
+    """
+    if portfolio.guided_step in STEPS:
+        step: str | None = portfolio.guided_step
+    elif portfolio.guided_step == "done":
+        step = next((s for s in STEPS if not done.get(s, True)), None)
+    else:
+        step = STEPS[0]
+    if step == "consent" and learner_arg() is not None:
+        return None
+    return step
+
+
 def after_save(portfolio: Portfolio, step: str, fallback: str) -> Response:
     if request.values.get("guided"):
         return next_step(portfolio, step)
@@ -117,16 +134,22 @@ def overview() -> str:
     portfolio = current_portfolio()
     status = services.completeness(db.session, portfolio, consent_given(portfolio))
     return render_template(
-        "portfolios/overview.html", portfolio=portfolio, status=status, lang=str(get_locale())
+        "portfolios/overview.html",
+        portfolio=portfolio,
+        status=status,
+        resume=resume_step(portfolio, status.done),
+        lang=str(get_locale()),
     )
 
 
 @bp.get("/guide")
 @access(EDIT)
 def guide() -> Response:
-    """Start or resume the guided first run where it was left."""
+    """Start or resume the guided first run where it was left (or at what is still missing)."""
     portfolio = current_portfolio()
-    step = portfolio.guided_step if portfolio.guided_step in STEPS else "profile"
+    step = resume_step(portfolio, services.steps_done(portfolio, consent_given(portfolio)))
+    if step is None:
+        return to_overview()
     return redirect(step_url(step))  # type: ignore[return-value]
 
 

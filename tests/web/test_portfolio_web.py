@@ -37,6 +37,15 @@ def _portfolio(session: Session, user: Any) -> Portfolio:
     return found
 
 
+def _grant(session: Session, learner: Any, guide: Any) -> None:
+    """Let ``guide`` help ``learner``, as the learner does on the privacy page."""
+    from eportfolio.privacy.models import GuideGrant
+
+    organisation = guide.memberships[0].organisation_id
+    session.add(GuideGrant(learner_id=learner.id, guide_id=guide.id, organisation_id=organisation))
+    session.flush()
+
+
 def test_guided_run_goes_step_by_step_and_can_be_resumed(
     client: FlaskClient, learner: Any, db_session: Session
 ) -> None:
@@ -267,21 +276,12 @@ def test_a_validated_claim_cannot_be_removed_by_the_learner(
 def test_a_guide_with_access_edits_on_the_learners_behalf(
     client: FlaskClient, learner: Any, create_user: Any, db_session: Session
 ) -> None:
-    from eportfolio.privacy.models import GuideGrant
-
     guide = create_user("guide")
     helper = FlaskClient(client.application, use_cookies=True)
     login(helper, guide)
     assert helper.get(f"/portfolio?learner={learner.id}").status_code == 404
     client.get("/portfolio")  # the learner's portfolio exists
-    db_session.add(
-        GuideGrant(
-            learner_id=learner.id,
-            guide_id=guide.id,
-            organisation_id=guide.memberships[0].organisation_id,
-        )
-    )
-    db_session.flush()
+    _grant(db_session, learner, guide)
     response = post_form(
         helper, f"/portfolio/skills/new?learner={learner.id}", {"text": "truckkort", "level": "2"}
     )
@@ -351,3 +351,34 @@ def test_guided_evidence_and_consent_steps_record_progress(
     assert portfolio.guided_step == "done"
     bad = post_form(client, "/portfolio/guide/next", {"step": "cv"}, token_from="/portfolio")
     assert bad.status_code == 400 and "Okänt steg." in bad.get_data(as_text=True)
+
+
+def test_a_finished_guided_run_resumes_at_what_is_still_missing(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    """After the last step the guide goes to the first part still missing, not to the start."""
+    client.get("/portfolio")
+    portfolio = _portfolio(db_session, learner)
+    portfolio.headline, portfolio.municipality_code = "Svetsare", "1290"
+    portfolio.guided_step = "done"
+    db_session.flush()
+    overview = client.get("/portfolio").get_data(as_text=True)
+    assert "Gör klart det som saknas" in overview
+    # The profile is there; work experience is the first part missing.
+    resumed = client.get("/portfolio/guide").headers["Location"]
+    assert resumed == "/portfolio/experience/new?guided=1"
+
+
+def test_a_guide_is_not_sent_to_the_learners_consent_step(
+    client: FlaskClient, learner: Any, create_user: Any, db_session: Session
+) -> None:
+    """Only the learner decides who sees the portfolio: the guide's button stops short of it."""
+    client.get("/portfolio")
+    portfolio = _portfolio(db_session, learner)
+    portfolio.guided_step = "consent"
+    guide = create_user("guide")
+    _grant(db_session, learner, guide)
+    login(client, guide)
+    own = f"/portfolio?learner={learner.id}"
+    assert client.get(f"/portfolio/guide?learner={learner.id}").headers["Location"] == own
+    assert f'href="/portfolio/guide?learner={learner.id}"' not in client.get(own).text
