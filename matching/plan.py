@@ -87,14 +87,15 @@ def expand(
     for s in need.skills:
         old = best.get(s.skill)
         if old is None or (s.must, s.min_level) > old:
-            best[s.skill] = (s.must, s.min_level if s.must else 1)
+            # Levels 1..LEVELS, clipped here: np.clip costs tens of microseconds per call.
+            best[s.skill] = (s.must, min(max(s.min_level, 1), LEVELS) if s.must else 1)
     ids = list(best)
     idx = space.indices(ids)
     must = np.array([best[s][0] for s in ids], dtype=bool)
     min_level = np.array([best[s][1] for s in ids], dtype=np.int64)
     spec = np.where(idx >= 0, space.specificity_[np.maximum(idx, 0)], 1.0)
     weight = np.where(must, must_weight, nice_weight) * (1 - specificity + specificity * spec)
-    return idx, ids, must, np.clip(min_level, 1, LEVELS), weight
+    return idx, ids, must, min_level, weight
 
 
 def neighbours(
