@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from matching.explain import SkillTerm, Status
 from matching.index import distinct_claims
 from matching.records import Need, Portfolio
 from matching.search import Matcher
@@ -15,10 +16,23 @@ from matching.search import Matcher
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """A missing skill and the score points it would add."""
+    """A skill not fully met and the score points meeting it fully would add.
+
+    ``kind`` says what would close it: "missing" (learn the skill; one only related to it is
+    held), "level" (held below the asked level: learn more) or "evidence" (held at the level
+    but less proven than certified: have it validated, no course needed).
+    """
 
     skill: str
     gain: float
+    kind: str = "missing"
+
+
+def _gap_kind(term: SkillTerm) -> str:
+    """Say what would close the gap a need skill leaves (see ``Gap``)."""
+    if term.status is not Status.EXACT:
+        return "missing"
+    return "level" if term.below_level else "evidence"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +122,11 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         out = []
         for key, need in needs.items():
             e = matcher.explain(need, [portfolio.id])[0]
-            gaps = [Gap(t.skill, t.max_points - t.points) for t in e.gaps()[: self.n_gaps]]
+            # The best gaps to learn, then the best to prove: a held skill never crowds out
+            # a missing one.
+            gaps = [Gap(t.skill, t.max_points - t.points, _gap_kind(t)) for t in e.gaps()]
+            learn = [g for g in gaps if g.kind != "evidence"][: self.n_gaps]
+            gaps = learn + [g for g in gaps if g.kind == "evidence"][: self.n_gaps]
             skill_max = sum(t.max_points for t in e.skills) or 1.0
             fit = 100.0 * sum(t.points for t in e.skills) / skill_max
             out.append(Fit(key, e.score, fit, gaps))

@@ -192,7 +192,8 @@ class Recommendations(MethodView):
                     "fit": s.fit,
                     "shortage": s.shortage,
                     "gaps": [
-                        {"concept": c.uri, "label": c.label("sv"), "gain": g} for c, g in s.gaps
+                        {"concept": c.uri, "label": c.label("sv"), "gain": g, "kind": kind}
+                        for c, g, kind in s.gaps
                     ],
                 }
                 for s in items

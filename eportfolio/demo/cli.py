@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -159,6 +161,65 @@ def load_demo_portfolios(session: Session) -> None:
             give_matching_consent(session, user)
 
 
+# One open need of the demo employer, so its candidate search and the learners' "Matchningar"
+# show something at once: (seed skill, must-have, minimum level).
+DEMO_NEED_SKILLS = (
+    ("mig-mag-svetsning", True, 2),
+    ("tig-svetsning", True, 2),
+    ("ritningslasning", True, 2),
+    ("heta-arbeten", True, 1),
+    ("svetscertifikat", False, 1),
+    ("kora-truck", False, 1),
+)
+DEMO_NEED_TEXT = (
+    "Vi söker en svetsare till vår verkstad i Broby. Du svetsar med MIG/MAG och TIG efter "
+    "ritning och har certifikat för heta arbeten. Svetslicens och truckkort är meriterande."
+)
+
+
+def load_demo_need(session: Session) -> None:
+    """Give the demo employer one open welder need, unless its organisation has needs already."""
+    from eportfolio.employers.models import Need
+    from eportfolio.employers.services import save_need
+    from eportfolio.taxonomy_store.models import Concept
+
+    employer = session.scalar(
+        select(User).where(User.email == "arbetsgivare@demo.meritportfolj.se")
+    )
+    if employer is None or not employer.organisations():
+        return
+    organisation = employer.organisations()[0]
+    if session.scalar(select(Need.id).where(Need.organisation_id == organisation.id).limit(1)):
+        return  # loaded before, or the employer has made their own
+    skills = []
+    for slug, must, level in DEMO_NEED_SKILLS:
+        concept = session.scalar(select(Concept).where(Concept.uri == f"seed:skill:{slug}"))
+        if concept is not None:
+            skills.append(
+                {
+                    "text": concept.label("sv"),
+                    "concept_id": concept.id,
+                    "must": must,
+                    "min_level": level,
+                }
+            )
+    today = dt.date.today()
+    start = today + dt.timedelta(weeks=6, days=-today.weekday())  # a Monday six weeks on
+    save_need(
+        session,
+        employer,
+        {
+            "title": "Svetsare till verkstaden i Broby",
+            "occupation": "Svetsare",
+            "municipality_code": "1256",  # Östra Göinge
+            "start_date": start,
+            "text": DEMO_NEED_TEXT,
+            "skills": skills,
+            "languages": [{"language": "sv", "min_cefr": "B1"}],
+        },
+    )
+
+
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the seed taxonomy, demo organisations and accounts; a second run changes nothing."""
@@ -166,6 +227,7 @@ def demo_load() -> None:
         load_seed_taxonomy(session)
         created = load_demo(session)
         load_demo_portfolios(session)
+        load_demo_need(session)
         from eportfolio.demo.validation import load_demo_validation
 
         load_demo_validation(session)

@@ -43,6 +43,7 @@ class Need(Base):
     )
     occupation = relationship("Concept", lazy="joined")
     organisation = relationship("Organisation", lazy="joined")
+    municipality = relationship("Municipality", viewonly=True)  # for its name on pages
 
 
 class NeedSkill(Base):

@@ -14,6 +14,8 @@ from eportfolio.matching_index.engine import engine, to_record
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.taxonomy_store.models import Concept, ConceptRelation, ShortageAssessment
 
+MIN_GAIN = 0.5  # points; a smaller gain would show as "+0 points"
+
 # How strongly a recruitment situation counts when ranking bristyrken (fit x shortage).
 SHORTAGE = {"brist": 1.0, "balans": 0.5, "överskott": 0.15}
 OPPORTUNITY = {"stora": 0.9, "medelstora": 0.6, "små": 0.3}
@@ -27,8 +29,17 @@ class Suggestion:
     target: Any  # Concept (occupation) or Need
     score: float
     fit: float
-    gaps: list[tuple[Concept, float]]
+    gaps: list[tuple[Concept, float, str]]  # (skill, points it would add, kind: see Gap)
     shortage: str | None = None
+
+    def to_learn(self) -> list[tuple[Concept, float, str]]:
+        """Return the gaps a course could close: skills missing or held below the asked level."""
+        return [g for g in self.gaps if g[2] != "evidence" and g[1] >= MIN_GAIN]
+
+    def to_prove(self) -> tuple[list[Concept], float]:
+        """Return the skills held well enough but not certified, and what proving them adds."""
+        held = [g for g in self.gaps if g[2] == "evidence" and g[1] >= MIN_GAIN]
+        return [c for c, _, _ in held], sum(g for _, g, _ in held)
 
 
 def _concepts(session: Session, uris: set[str]) -> dict[str, Concept]:
@@ -104,7 +115,7 @@ def recommend(session: Session, portfolio: Portfolio, k: int = 5) -> dict[str, l
                 round(float(f.score), 1),
                 round(float(f.fit), 1),
                 [
-                    (concepts[g.skill], round(float(g.gain), 1))
+                    (concepts[g.skill], round(float(g.gain), 1), g.kind)
                     for g in f.gaps
                     if g.skill in concepts
                 ],

@@ -195,7 +195,7 @@ def matches() -> str:
 
     portfolio = portfolio_for(db.session, current_user)
     found = recommend(db.session, portfolio)
-    skills = {c.id for group in found.values() for s in group for c, _ in s.gaps}
+    skills = {c.id for group in found.values() for s in group for c, _, _ in s.gaps}
     return render_template(
         "employers/matches.html",
         found=found,

@@ -74,6 +74,7 @@ class Portfolio(Base):
     headline: Mapped[str | None] = mapped_column(String(160))
     summary: Mapped[str | None] = mapped_column(Text)
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
+    municipality = relationship("Municipality", viewonly=True)  # for its name on pages
     work_municipalities: Mapped[list[str]] = mapped_column(JSON, default=list)
     driving_licences: Mapped[list[str]] = mapped_column(JSON, default=list)
     has_work_permit: Mapped[bool | None] = mapped_column(Boolean)

@@ -191,3 +191,33 @@ def test_an_employer_edits_a_need_and_keeps_its_skills(
     assert need.title == "Svetsare, erfaren"
     assert [(s.text, s.concept_id) for s in need.skills] == skills
     assert [s.min_level for s in need.skills] == [3] + [2] * (len(skills) - 1)
+
+
+def test_the_demo_need_ranks_the_demo_welders_and_fits_the_validated_one(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    """`demo load` gives the employer an open need, so search and Matchningar show at once."""
+    from eportfolio.demo.cli import load_demo_need
+
+    load_demo_need(db_session)
+    load_demo_need(db_session)  # a second load adds nothing
+    login(client, demo["arbetsgivare"])
+    needs = client.get("/needs").get_data(as_text=True)
+    links = re.findall(r'href="(/needs/\d+)">Svetsare till verkstaden i Broby<', needs)
+    assert len(links) == 1 and "Östra Göinge" in needs  # the kommun by name, not its code
+    html = client.get(links[0]).get_data(as_text=True)
+    order = re.findall(r"Kandidat (K-\w+)", html)
+    assert order[:2] == [
+        _pseudonym(db_session, demo["larande"]),
+        _pseudonym(db_session, demo["larande2"]),
+    ]
+    assert "Bor i Osby" in html and "Bor i Hässleholm" in html  # kommun names, not codes
+    learner = FlaskClient(client.application, use_cookies=True)
+    login(learner, demo["larande"])
+    page = learner.get("/matches").get_data(as_text=True)
+    needs_part = page.split('id="needs-heading"')[1].split("<section")[0]
+    assert "Svetsare till verkstaden i Broby" in needs_part
+    # Amira holds every skill of the need at the asked level, validated or certified: what is
+    # left is proof (a kompetensintyg), not a course in skills she already has.
+    assert "Kompetenser som skulle höja din matchning mest" not in needs_part
+    assert "Du har redan" in needs_part and 'href="/validation/new"' in needs_part

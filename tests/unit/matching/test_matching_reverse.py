@@ -40,3 +40,19 @@ def test_needs_work_without_consent_and_name_the_best_gap(recommender):
     assert [f.target for f in ranked] == ["svets", "lager"]
     assert ranked[0].gaps[0].skill == "cut-metal"
     assert 42 not in recommender.index_
+
+
+def test_need_gaps_say_whether_to_learn_or_to_prove(recommender):
+    """A held skill at the asked level needs validation, not a course: it is told apart."""
+    from matching import Evidence
+
+    need = Need([NeedSkill("weld", 2), NeedSkill("read-drawings", 3), NeedSkill("cut-metal", 1)])
+    person = Portfolio(
+        7,
+        claims(("weld", 3, Evidence.SELF), ("read-drawings", 1, Evidence.CERTIFIED)),
+    )
+    gaps = recommender.needs(person, {"svets": need})[0].gaps
+    kinds = {g.skill: g.kind for g in gaps}
+    assert kinds == {"cut-metal": "missing", "read-drawings": "level", "weld": "evidence"}
+    assert [g.kind for g in gaps][-1] == "evidence"  # what to learn comes first
+    assert all(g.gain > 0 for g in gaps)
