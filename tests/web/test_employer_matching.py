@@ -64,6 +64,14 @@ def test_explanation_terms_add_up_and_contact_reveals_identity_on_yes(
     pseudonym = _pseudonym(db_session, demo["larande"])
     page = client.get(f"{need_url}/candidates/{pseudonym}").get_data(as_text=True)
     assert "Så räknas poängen fram" in page and "Amira" not in page
+    # Swedish numbers (decimal comma), and the parts shown add up to the total shown.
+    parts = [
+        float(p.replace(",", ".")) for p in re.findall(r"<td>(\d+,\d)(?: / \d+,\d)?</td>", page)
+    ]
+    total = re.search(r"<strong>(\d+,\d)</strong>", page)
+    assert total is not None and len(parts) >= 5
+    assert abs(sum(parts) - float(total.group(1).replace(",", "."))) <= 0.05 * len(parts)
+    assert "Har kompetensen: nivå" in page
     post_form(
         client,
         f"{need_url}/candidates/{pseudonym}/contact",
