@@ -126,16 +126,30 @@ DEMO_SKILLS = (
 
 def load_demo_portfolios(session: Session) -> None:
     """Two welders who let employers find them: Amira's skills validated, Johan's self-declared."""
-    from eportfolio.portfolios.models import EvidenceStatus, SkillClaim
+    from eportfolio.portfolios.models import EvidenceStatus, LanguageSkill, SkillClaim
     from eportfolio.portfolios.services import portfolio_for
     from eportfolio.privacy.services import give_matching_consent, matching_visible
     from eportfolio.taxonomy_store.models import Concept
 
+    # Languages as (code, mother tongue, listening, reading, speaking, writing): Amira came to
+    # Sweden recently and her Swedish is still growing, which the language signal shows.
     people = (
-        ("larande@demo.meritportfolj.se", EvidenceStatus.VALIDATED, 3, "1273"),
-        ("larande2@demo.meritportfolj.se", EvidenceStatus.SELF_DECLARED, 3, "1293"),
+        (
+            "larande@demo.meritportfolj.se",
+            EvidenceStatus.VALIDATED,
+            3,
+            "1273",
+            (("ar", True, None, None, None, None), ("sv", False, "B1", "B1", "B1", "A2")),
+        ),
+        (
+            "larande2@demo.meritportfolj.se",
+            EvidenceStatus.SELF_DECLARED,
+            3,
+            "1293",
+            (("sv", True, None, None, None, None),),
+        ),
     )
-    for email, status, level, kommun in people:
+    for email, status, level, kommun, languages in people:
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
             continue
@@ -156,6 +170,17 @@ def load_demo_portfolios(session: Session) -> None:
                         verified_level=level if status is EvidenceStatus.VALIDATED else None,
                     )
                 )
+        for code, mother, *grid in languages:
+            portfolio.languages.append(
+                LanguageSkill(
+                    language=code,
+                    mother_tongue=mother,
+                    listening=grid[0],
+                    reading=grid[1],
+                    speaking=grid[2],
+                    writing=grid[3],
+                )
+            )
         session.flush()
         if not matching_visible(session, user.id):
             give_matching_consent(session, user)

@@ -17,7 +17,7 @@ from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema
 from eportfolio.errors import DomainError
 from eportfolio.extensions import limiter
 from eportfolio.permissions import Permission, access, requires
-from eportfolio.portfolios.languages import language_options
+from eportfolio.portfolios.languages import language_name, language_options
 from eportfolio.portfolios.models import CEFR
 from eportfolio.schemas import load
 
@@ -161,6 +161,47 @@ def candidate(need_id: int, pseudonym: str) -> str:
         errors={},
         form={},
         identity=services.revealed_identity(db.session, contacted) if contacted else None,
+        languages=_language_notes(item, found.portfolio),
+        place=_place_note(item, found.portfolio),
+    )
+
+
+def _language_notes(need: Any, portfolio: Any) -> list[str]:
+    """Say, per language the need asks for, what the candidate holds as the engine reads it:
+    a mother tongue, else the weakest of the four CEFR skills."""
+    held = {lang.language: lang for lang in portfolio.languages}
+    notes = []
+    for asked in need.languages:
+        name, level = language_name(asked.language, _lang()), asked.min_cefr
+        lang = held.get(asked.language)
+        if lang is None:
+            notes.append(_("%(language)s: %(asked)s asked, not stated", language=name, asked=level))
+        elif lang.mother_tongue:
+            notes.append(
+                _("%(language)s: %(asked)s asked, mother tongue", language=name, asked=level)
+            )
+        else:
+            grid = [x for x in (lang.listening, lang.reading, lang.speaking, lang.writing) if x]
+            weakest = min(grid, key=CEFR.index, default="A1")
+            notes.append(
+                _(
+                    "%(language)s: %(asked)s asked, has %(held)s",
+                    language=name,
+                    asked=level,
+                    held=weakest,
+                )
+            )
+    return notes
+
+
+def _place_note(need: Any, portfolio: Any) -> str:
+    """Say where the candidate lives against where the job is, when both are known."""
+    if need.municipality is None or portfolio.municipality is None:
+        return ""
+    return _(
+        "Lives in %(home)s; the job is in %(work)s",
+        home=portfolio.municipality.name,
+        work=need.municipality.name,
     )
 
 

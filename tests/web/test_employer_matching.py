@@ -220,6 +220,12 @@ def test_the_demo_need_ranks_the_demo_welders_and_fits_the_validated_one(
         _pseudonym(db_session, demo["larande2"]),
     ]
     assert "Bor i Osby" in html and "Bor i Hässleholm" in html  # kommun names, not codes
+    # The small signals say what they were judged on (Amira: Osby, Swedish writing at A2).
+    amira = client.get(f"{links[0]}/candidates/{order[0]}").get_data(as_text=True)
+    assert "Bor i Osby, jobbet finns i Östra Göinge" in amira
+    assert "svenska: b1 efterfrågas, har a2" in amira.lower()
+    johan = client.get(f"{links[0]}/candidates/{order[1]}").get_data(as_text=True)
+    assert "svenska: b1 efterfrågas, modersmål" in johan.lower()
     learner = FlaskClient(client.application, use_cookies=True)
     login(learner, demo["larande"])
     page = learner.get("/matches").get_data(as_text=True)
