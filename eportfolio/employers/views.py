@@ -13,12 +13,14 @@ from sqlalchemy import select
 from eportfolio.accounts.models import Municipality
 from eportfolio.db import db, parse_id
 from eportfolio.employers import services
+from eportfolio.employers.models import Need
 from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema
 from eportfolio.errors import DomainError
 from eportfolio.extensions import limiter
+from eportfolio.matching_index.loading import cefr
 from eportfolio.permissions import Permission, access, requires
 from eportfolio.portfolios.languages import language_name, language_options
-from eportfolio.portfolios.models import CEFR
+from eportfolio.portfolios.models import CEFR, Portfolio
 from eportfolio.schemas import load
 
 bp = Blueprint("employers", __name__)
@@ -166,7 +168,7 @@ def candidate(need_id: int, pseudonym: str) -> str:
     )
 
 
-def _language_notes(need: Any, portfolio: Any) -> list[str]:
+def _language_notes(need: Need, portfolio: Portfolio) -> list[str]:
     """Say, per language the need asks for, what the candidate holds as the engine reads it:
     a mother tongue, else the weakest of the four CEFR skills."""
     held = {lang.language: lang for lang in portfolio.languages}
@@ -181,8 +183,8 @@ def _language_notes(need: Any, portfolio: Any) -> list[str]:
                 _("%(language)s: %(asked)s asked, mother tongue", language=name, asked=level)
             )
         else:
-            grid = [x for x in (lang.listening, lang.reading, lang.speaking, lang.writing) if x]
-            weakest = min(grid, key=CEFR.index, default="A1")
+            skills = (lang.listening, lang.reading, lang.speaking, lang.writing)
+            weakest = CEFR[cefr(False, *skills) - 1]  # the engine's reading of the grid
             notes.append(
                 _(
                     "%(language)s: %(asked)s asked, has %(held)s",
@@ -194,7 +196,7 @@ def _language_notes(need: Any, portfolio: Any) -> list[str]:
     return notes
 
 
-def _place_note(need: Any, portfolio: Any) -> str:
+def _place_note(need: Need, portfolio: Portfolio) -> str:
     """Say where the candidate lives against where the job is, when both are known."""
     if need.municipality is None or portfolio.municipality is None:
         return ""
