@@ -76,6 +76,8 @@ def test_start_up_indexes_what_a_single_update_would(
     db_session.flush()
     levels = [None, "A1", "A2", "B1", "B2", "C1", "C2"]
     for i, portfolio in enumerate(db_session.scalars(select(Portfolio).order_by(Portfolio.id))):
+        if {lang.language for lang in portfolio.languages} & {"sv", "en"}:
+            continue  # the demo welders state their languages already
         if i % 3 == 0:
             db_session.add(
                 LanguageSkill(portfolio_id=portfolio.id, language="sv", mother_tongue=True)
