@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from werkzeug.serving import make_server
 
-from tests.conftest import make_test_app
+from tests.conftest import DEMO_PASSWORD, make_test_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -91,3 +91,12 @@ def assert_accessible(page: Any) -> None:
         for v in bad
     )
     assert not bad, f"accessibility violations on {page.url}:\n{details}"
+
+
+def login_as(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the Swedish login form (demo accounts share the documented password)."""
+    page.goto("/login")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/")

@@ -1,0 +1,43 @@
+"""At 320 CSS pixels (400 % zoom of a 1280 px window) no page scrolls sideways: wide tables
+scroll inside their own labelled region, which the keyboard can reach (WCAG 1.4.10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, login_as
+
+PAGES = [
+    ("larande@demo.meritportfolj.se", "/portfolio"),  # the skills table
+    ("larande@demo.meritportfolj.se", "/privacy/consents"),
+    ("arbetsgivare@demo.meritportfolj.se", "/needs/new"),  # a table of inputs in a fieldset
+    ("samordnare@demo.meritportfolj.se", "/bristyrken"),  # a ten-column table
+]
+
+
+@pytest.mark.parametrize(("email", "path"), PAGES)
+def test_pages_reflow_at_320_pixels(browser: Any, live_server: str, email: str, path: str) -> None:
+    context = browser.new_context(
+        base_url=live_server,
+        bypass_csp=True,
+        locale="sv-SE",
+        viewport={"width": 320, "height": 800},
+    )
+    page = context.new_page()
+    try:
+        login_as(page, email)
+        page.goto(path)
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], f"{path} is {width[0]} px wide in a {width[1]} px window"
+        region = page.locator(".table-scroll").first
+        assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-labelledby")
+        # The table really is wider than the window: its region scrolls, the page does not.
+        assert page.evaluate(
+            "(() => { const r = document.querySelector('.table-scroll');"
+            " return r.scrollWidth > r.clientWidth; })()"
+        ), f"the table on {path} fits at 320 px: this page no longer tests scrolling"
+        assert_accessible(page)
+    finally:
+        context.close()
