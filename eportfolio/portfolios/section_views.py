@@ -172,6 +172,7 @@ def new_claim() -> Page:
     portfolio = current_portfolio()
     if request.method == "POST":
         form = {**request.form.to_dict(), "experience_ids": request.form.getlist("experience_ids")}
+        form["concept_id"] = _chosen_skill(form)
         try:
             services.save_claim(db.session, current_user, portfolio, load(ClaimSchema(), form))
         except DomainError as exc:
@@ -181,6 +182,17 @@ def new_claim() -> Page:
             return redirect(request.full_path.rstrip("?"))
         return after_save(portfolio, "skills", "portfolios.overview")
     return _claim_page(portfolio, {"level": "2"}, {})
+
+
+def _chosen_skill(form: dict[str, Any]) -> str:
+    """Return the skill the person picked: one of "did you mean", else a suggestion clicked
+    for exactly the words now in the field; words typed after a click are found anew."""
+    if form.get("concept_choice"):
+        return str(form["concept_choice"])
+    typed = str(form.get("text") or "").strip().casefold()
+    if str(form.get("concept_for") or "").strip().casefold() == typed:
+        return str(form.get("concept_id") or "")
+    return ""
 
 
 @bp.route("/skills/<int:item_id>", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from eportfolio.audit.models import AuditEvent
 from eportfolio.portfolios.models import EvidenceStatus, Portfolio, SkillClaim
+from eportfolio.taxonomy_store.models import Concept
 from tests.conftest import csrf_token, login, post_form
 
 
@@ -162,13 +163,39 @@ def test_unclear_text_offers_choices_that_work_without_javascript(
     unclear = post_form(client, "/portfolio/skills/new", {"text": "svets", "level": "2"})
     html = unclear.get_data(as_text=True)
     assert unclear.status_code == 422
-    choices = re.findall(r'name="concept_id" value="(\d+)"', html)
+    choices = re.findall(r'name="concept_choice" value="(\d+)"', html)
     assert len(choices) >= 2
-    chosen = post_form(
-        client, "/portfolio/skills/new", {"text": "svets", "level": "2", "concept_id": choices[0]}
-    )
+    # What a browser sends: the empty hidden field of the suggestions as well as the choice.
+    form = {"text": "svets", "level": "2", "concept_id": "", "concept_for": ""}
+    chosen = post_form(client, "/portfolio/skills/new", form | {"concept_choice": choices[1]})
     assert chosen.status_code == 302
-    assert _portfolio(db_session, learner).claims[0].concept_id == int(choices[0])
+    assert _portfolio(db_session, learner).claims[0].concept_id == int(choices[1])
+
+
+def test_words_typed_after_picking_a_suggestion_decide_the_skill(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    """A suggestion clicked and then typed over must not be saved under the new words."""
+    tig = db_session.scalar(select(Concept).where(Concept.uri == "seed:skill:tig-svetsning"))
+    assert tig is not None
+    form = {"text": "truckkörning", "level": "2", "concept_id": str(tig.id)}
+    response = post_form(client, "/portfolio/skills/new", form | {"concept_for": "TIG-svetsning"})
+    assert response.status_code == 302
+    (claim,) = _portfolio(db_session, learner).claims
+    assert claim.concept_id != tig.id and "truck" in claim.concept.label("sv").lower()
+    # Picked and left as it was, the suggestion is what is saved.
+    post_form(
+        client,
+        "/portfolio/skills/new",
+        {
+            "text": "TIG-svetsning",
+            "level": "2",
+            "concept_id": str(tig.id),
+            "concept_for": "TIG-svetsning",
+        },
+    )
+    db_session.expire_all()
+    assert tig.id in {c.concept_id for c in _portfolio(db_session, learner).claims}
 
 
 def test_levels_outside_one_to_four_are_refused(client: FlaskClient, learner: Any) -> None:

@@ -60,7 +60,11 @@
           button.textContent = item.label;
           button.addEventListener("click", function () {
             input.value = item.label;
-            if (conceptField) { conceptField.value = item.id; }
+            if (conceptField) {
+              conceptField.value = item.id;
+              var chosenFor = document.getElementById(conceptField.id + "_for");
+              if (chosenFor) { chosenFor.value = item.label; }
+            }
             target.innerHTML = "";
             lastQuery = item.label;
             input.focus();
