@@ -172,7 +172,9 @@ def save_experience(
     concept = resolve_concept(
         session, data["occupation_text"], "occupation", data.pop("occupation_concept_id", None)
     )
-    item = _owned(portfolio.experiences, experience_id) if experience_id else Experience()
+    item = (
+        _owned(portfolio.experiences, experience_id) if experience_id is not None else Experience()
+    )
     for key, value in data.items():
         setattr(item, key, value)
     item.occupation_concept_id = concept.id if concept else None
@@ -190,7 +192,7 @@ def save_education(
     data: dict[str, Any],
     education_id: int | None = None,
 ) -> Education:
-    item = _owned(portfolio.educations, education_id) if education_id else Education()
+    item = _owned(portfolio.educations, education_id) if education_id is not None else Education()
     for key, value in data.items():
         setattr(item, key, EducationKind(value) if key == "kind" else value)
     if education_id is None:
@@ -214,7 +216,7 @@ def save_language(
     ]
     if others:
         raise ValidationFailed({"language": [_l("This language is already in your portfolio.")]})
-    item = _owned(portfolio.languages, language_id) if language_id else LanguageSkill()
+    item = _owned(portfolio.languages, language_id) if language_id is not None else LanguageSkill()
     for key, value in data.items():
         setattr(item, key, value)
     if language_id is None:
@@ -258,7 +260,7 @@ def save_claim(
     claim_id: int | None = None,
 ) -> SkillClaim:
     """Create or change a claim; the text is resolved to a skill concept when it is new."""
-    claim = _owned(portfolio.claims, claim_id) if claim_id else None
+    claim = _owned(portfolio.claims, claim_id) if claim_id is not None else None
     if claim is None:
         concept = resolve_concept(session, data["text"], "skill", data.get("concept_id"))
         if concept is None:

@@ -89,7 +89,7 @@ def save_module(
         ]
     if errors:
         raise ValidationFailed(errors)
-    item = module(session, module_id) if module_id else TrainingModule()
+    item = module(session, module_id) if module_id is not None else TrainingModule()
     for key in ("name", "organisation_id", "description", "start_date", "length", "url"):
         setattr(item, key, data.get(key))
     item.skills = [TrainingModuleSkill(concept_id=c.id) for c in concepts]

@@ -110,3 +110,26 @@ def test_another_learner_cannot_change_an_entry_with_a_valid_body(
     )
     assert response.status_code == 404
     assert client.get(f"/api/v1/me/portfolio/claims/{claim['id']}").json["level"] == 2
+
+
+def test_an_entry_numbered_zero_is_not_found_and_nothing_is_added(
+    api: tuple[FlaskClient, dict], db_session: Session
+) -> None:
+    """Id 0 names no entry: a PUT to it must not create one (it once made a new claim)."""
+    from eportfolio.portfolios.models import SkillClaim
+
+    client, headers = api
+    bodies = {
+        "claims": {"text": "Tolka svetssymboler", "level": 2},
+        "experiences": {
+            "employer_name": "A",
+            "occupation_text": "svetsare",
+            "start": "2020-01",
+            "ongoing": True,
+        },
+        "languages": {"language": "sv", "mother_tongue": True},
+    }
+    for section, body in bodies.items():
+        response = client.put(f"/api/v1/me/portfolio/{section}/0", headers=headers, json=body)
+        assert response.status_code == 404, (section, response.get_data(as_text=True)[:200])
+    assert db_session.query(SkillClaim).count() == 0
