@@ -293,7 +293,7 @@ DEMAND_COLUMNS = ("ssyk4", "kommunkod", "period", "ads")
 def iter_bristyrken_csv(source: Source) -> Iterator[ShortageAssessment]:
     """Yield the assessments in a hand-filled bristyrken CSV (see the module doc)."""
     seen: dict[tuple[str, str, str, str], int] = {}
-    for row in iter_rows(source, BRISTYRKEN_COLUMNS):
+    for row in iter_rows(source, BRISTYRKEN_COLUMNS, delimiter=None):
         with _at(row.path, row.line):
             code = check_ssyk4(row.required("ssyk4"))
             area_kind, area_code = check_area(row["area_kind"], row["area_code"])

@@ -14,7 +14,7 @@ from eportfolio.errors import DomainError
 from eportfolio.permissions import Permission, access, requires
 from eportfolio.schemas import load
 from eportfolio.taxonomy_store import bristyrken as shortage
-from eportfolio.taxonomy_store import search
+from eportfolio.taxonomy_store import labels, search
 from eportfolio.taxonomy_store.schemas import (
     AssessmentSchema,
     BristyrkenQuerySchema,
@@ -23,6 +23,8 @@ from eportfolio.taxonomy_store.schemas import (
 )
 
 bp = Blueprint("taxonomy", __name__)
+bp.add_app_template_filter(labels.shortage_word, "shortage_word")
+bp.add_app_template_global(labels.area_name, "area_name")
 VIEW = requires(Permission.TAXONOMY_VIEW)
 EDIT = requires(Permission.BRISTYRKEN_EDIT)
 Page = str | tuple[str, int] | Response

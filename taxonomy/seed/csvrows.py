@@ -67,17 +67,23 @@ class Row:
         return value
 
 
-def iter_rows(source: Source, required: Sequence[str], *, delimiter: str = ",") -> Iterator[Row]:
+def iter_rows(
+    source: Source, required: Sequence[str], *, delimiter: str | None = ","
+) -> Iterator[Row]:
     """Yield the data rows of a CSV file whose header holds every ``required`` column.
 
     Lines starting with ``#`` before the header are a free-text file header and are skipped;
-    blank lines are skipped anywhere.
+    blank lines are skipped anywhere. ``delimiter=None`` takes ";" when the header holds more
+    semicolons than commas (Excel's CSV in Swedish settings), else ",".
     """
     name = source_name(source)
     lines = read_text(source).splitlines(keepends=True)
     header_at = 0
     while header_at < len(lines) and lines[header_at].startswith("#"):
         header_at += 1
+    if delimiter is None:
+        first = lines[header_at] if header_at < len(lines) else ""
+        delimiter = ";" if first.count(";") > first.count(",") else ","
     # Comment lines become blank lines so csv's own line counter stays true to the file.
     text = "\n" * header_at + "".join(lines[header_at:])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

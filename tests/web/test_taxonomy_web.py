@@ -115,6 +115,12 @@ def test_bristyrken_list_filters_by_kommun(
     assert rows and {r["area_code"] for r in rows} == {"1290"}
     html = client.get("/bristyrken?area=12&recruitment=brist").get_data(as_text=True)
     assert "Undersköterska" in html and "Lägg till en bedömning" not in html
+    # Areas by name and Yrkesbarometer's words through the catalogue, not stored codes.
+    local = client.get("/bristyrken?area=1290").get_data(as_text=True)
+    assert "<td>Kristianstad</td>" in local and "kommun 1290" not in local
+    client.get("/lang/en")
+    english = client.get("/bristyrken?area=1290").get_data(as_text=True)
+    assert "<td>shortage</td>" in english and "<td>brist</td>" not in english
 
 
 def test_coordinator_adds_edits_and_removes_an_assessment(

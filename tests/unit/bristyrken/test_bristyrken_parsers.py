@@ -69,6 +69,13 @@ def test_riket_needs_no_code_and_empty_enums_are_none(tmp_path: Path) -> None:
     assert (row.job_opportunities, row.outlook_5y, row.recruitment) == (None, None, "brist")
 
 
+def test_a_semicolon_file_from_swedish_excel_reads_like_a_comma_file(tmp_path: Path) -> None:
+    """Excel with Swedish settings saves "CSV" with semicolons; the rows must be the same."""
+    commas = list(iter_bristyrken_csv(_write(tmp_path, HEADER, GOOD, name="a.csv")))
+    semi = _write(tmp_path, HEADER.replace(",", ";"), GOOD.replace(",", ";"), name="b.csv")
+    assert list(iter_bristyrken_csv(semi)) == commas and commas[0].recruitment == "brist"
+
+
 def test_comment_lines_above_the_header_keep_line_numbers(tmp_path: Path) -> None:
     path = _write(tmp_path, "# demo", "# data", HEADER, GOOD, "5321,X,kommun,1290,2025-1,stor,,")
     assert _error(path).line == 5
