@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import format_number, gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from eportfolio.db import ID_MAX
@@ -16,24 +17,45 @@ def N_(message: str) -> str:
     return message
 
 
-fields.Field.default_error_messages = {
-    **fields.Field.default_error_messages,
-    "required": N_("This field is required."),
-    "null": N_("This field is required."),
-    "validator_failed": N_("The value is not valid."),
-}
-fields.String.default_error_messages = {
-    **fields.String.default_error_messages,
-    "invalid": N_("Enter text."),
-}
-fields.Email.default_error_messages = {
-    **fields.Email.default_error_messages,
-    "invalid": N_("Enter an e-mail address like name@example.se."),
-}
-fields.Integer.default_error_messages = {
-    **fields.Integer.default_error_messages,
-    "invalid": N_("Enter a whole number."),
-}
+# marshmallow's own messages, replaced by msgids of ours (translated in ``load``).
+for _field, _key, _message in [
+    (fields.Field, "required", N_("This field is required.")),
+    (fields.Field, "null", N_("This field is required.")),
+    (fields.Field, "validator_failed", N_("The value is not valid.")),
+    (fields.String, "invalid", N_("Enter text.")),
+    (fields.Email, "invalid", N_("Enter an e-mail address like name@example.se.")),
+    (fields.Integer, "invalid", N_("Enter a whole number.")),
+    (fields.Boolean, "invalid", N_("Answer yes or no.")),
+    (fields.Float, "invalid", N_("Enter a number.")),
+    (fields.Date, "invalid", N_("Write the date as YYYY-MM-DD.")),
+    (fields.List, "invalid", N_("Send a list.")),
+    (fields.Nested, "type", N_("Send an object.")),
+]:
+    _field.default_error_messages = {**_field.default_error_messages, _key: _message}
+# Length checks without a message of their own: marshmallow fills in the numbers before the
+# text reaches us, so ``_one`` recognises these and translates them with the numbers.
+validate.Length.message_min = "Write at least {min} characters."
+validate.Length.message_max = "Write at most {max} characters."
+validate.Length.message_all = "Write {min} to {max} characters."
+validate.Length.message_equal = "Write exactly {equal} characters."
+_FILLED_IN = [
+    (
+        re.compile(r"^Write at least (?P<min>\d+) characters\.$"),
+        N_("Write at least %(min)s characters."),
+    ),
+    (
+        re.compile(r"^Write at most (?P<max>\d+) characters\.$"),
+        N_("Write at most %(max)s characters."),
+    ),
+    (
+        re.compile(r"^Write (?P<min>\d+) to (?P<max>\d+) characters\.$"),
+        N_("Write %(min)s to %(max)s characters."),
+    ),
+    (
+        re.compile(r"^Write exactly (?P<equal>\d+) characters\.$"),
+        N_("Write exactly %(equal)s characters."),
+    ),
+]
 
 
 class Id(fields.Integer):
@@ -71,8 +93,26 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
 def _translated(messages: Any) -> list[Any]:
     # marshmallow wants plain strings, so schemas hold English msgids translated here.
     if isinstance(messages, dict):  # nested schema or list field: flatten to readable text
-        return [gettext(str(m)) for v in messages.values() for m in _as_list(v)]
-    return [gettext(str(m)) for m in _as_list(messages)]
+        return [_one(m) for v in messages.values() for m in _as_list(v)]
+    return [_one(m) for m in _as_list(messages)]
+
+
+def translated(messages: Any) -> list[Any]:
+    """Return validation messages (a list, or a nested dict of them) as translated text."""
+    return _translated(messages)
+
+
+def _one(message: Any) -> str:
+    text = str(message)
+    found = gettext(text)
+    if found != text:
+        return found
+    for pattern, msgid in _FILLED_IN:
+        hit = pattern.match(text)
+        if hit:
+            numbers = {k: format_number(int(v)) for k, v in hit.groupdict().items()}
+            return gettext(msgid, **numbers)
+    return found
 
 
 def _as_list(value: Any) -> list[Any]:

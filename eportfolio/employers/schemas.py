@@ -33,6 +33,16 @@ class NeedLanguageSchema(BaseSchema):
     )
 
 
+def _text(data: dict[str, Any], key: str) -> str:
+    """Return a form row's words, stripped; a row sent as anything but text is refused."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({key: [N_("Write this as text.")]})
+    return value.strip()
+
+
 class NeedSchema(BaseSchema):
     title = fields.String(
         required=True, validate=validate.Length(1, 200, error=N_("Write 1 to 200 characters."))
@@ -65,18 +75,21 @@ class NeedSchema(BaseSchema):
         out = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items()}
         skills, languages = [], []
         for n in range(1, MAX_SKILLS + 1):
-            text = (data.get(f"skill_{n}") or "").strip()
+            text = _text(data, f"skill_{n}")
             if text:
+                # A row's skill id belongs to the words it was chosen for: once the words
+                # change, the skill is found again from them.
+                same = _text(data, f"concept_for_{n}").casefold() == text.casefold()
                 skills.append(
                     {
                         "text": text,
                         "must": data.get(f"kind_{n}", "must") == "must",
                         "min_level": data.get(f"level_{n}") or 1,
-                        "concept_id": data.get(f"concept_{n}") or None,
+                        "concept_id": (data.get(f"concept_{n}") or None) if same else None,
                     }
                 )
         for n in range(1, 4):
-            lang = (data.get(f"language_{n}") or "").strip()
+            lang = _text(data, f"language_{n}")
             if lang:
                 languages.append({"language": lang, "min_cefr": data.get(f"cefr_{n}") or "B1"})
         out["skills"], out["languages"] = skills, languages

@@ -52,7 +52,7 @@ def save_need(
     orgs = user.organisations()
     need = (
         need_for(session, user, need_id)
-        if need_id
+        if need_id is not None
         else Need(organisation_id=orgs[0].id, created_by_id=user.id)
     )
     if (
@@ -108,13 +108,29 @@ def save_need(
     return need
 
 
+def set_open(session: Session, user: User, need_id: int, is_open: bool) -> Need:
+    """Close a need (learners stop seeing it, no new contact requests) or open it again."""
+    need = need_for(session, user, need_id)
+    if need.is_open != is_open:
+        need.is_open = is_open
+        session.flush()
+        audit.record(
+            session,
+            "need.reopened" if is_open else "need.closed",
+            actor_id=user.id,
+            subject_type="need",
+            subject_id=need.id,
+        )
+    return need
+
+
 def needs_of(session: Session, user: User) -> list[Need]:
     orgs = [o.id for o in user.organisations()]
     return list(
         session.scalars(
             select(Need)
             .where(Need.organisation_id.in_(orgs))
-            .order_by(Need.created_at.desc(), Need.id.desc())
+            .order_by(Need.is_open.desc(), Need.created_at.desc(), Need.id.desc())
         )
     )
 
@@ -215,6 +231,8 @@ def request_contact(
     session: Session, user: User, need: Need, pseudonym: str, message: str | None
 ) -> ContactRequest:
     """Ask a candidate for contact; they decide whether the employer learns who they are."""
+    if not need.is_open:
+        raise Conflict(_l("The need is closed. Open it again to ask for contact."))
     found = candidate(session, user, need, pseudonym).portfolio
     if session.scalar(
         select(ContactRequest).where(

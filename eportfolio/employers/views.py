@@ -15,13 +15,14 @@ from eportfolio.db import db, parse_id
 from eportfolio.employers import services
 from eportfolio.employers.models import Need
 from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema
-from eportfolio.errors import DomainError
+from eportfolio.errors import DomainError, ValidationFailed
 from eportfolio.extensions import limiter
 from eportfolio.matching_index.loading import cefr
 from eportfolio.permissions import Permission, access, requires
 from eportfolio.portfolios.languages import language_name, language_options
 from eportfolio.portfolios.models import CEFR, Portfolio
 from eportfolio.schemas import load
+from eportfolio.taxonomy_store.models import Concept
 
 bp = Blueprint("employers", __name__)
 NEEDS = requires(Permission.NEED_MANAGE)
@@ -63,11 +64,17 @@ def _need_form(need_id: int | None) -> Page:
         form=form,
         errors=errors,
         need=need,
-        rows=MAX_SKILLS,
+        rows=_rows_shown(form),
         municipalities=municipalities,
         cefr=CEFR,
         languages=language_options(_lang()),
     ), 422 if errors else 200
+
+
+def _rows_shown(form: dict[str, Any]) -> int:
+    """Show every filled skill row and three empty ones after the last (six at least)."""
+    filled = [n for n in range(1, MAX_SKILLS + 1) if str(form.get(f"skill_{n}") or "").strip()]
+    return min(MAX_SKILLS, max(6, (filled[-1] if filled else 0) + 3))
 
 
 def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +86,7 @@ def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
     for (concept, _words), n in zip(
         [f for f in found if f[0].label(_lang()).casefold() not in taken], free, strict=False
     ):
-        rows[f"skill_{n}"] = concept.label(_lang())
+        rows[f"skill_{n}"] = rows[f"concept_for_{n}"] = concept.label(_lang())
         rows[f"concept_{n}"] = str(concept.id)
         rows[f"kind_{n}"], rows[f"level_{n}"] = "must", "2"
     if not found:
@@ -99,6 +106,7 @@ def _form_of(need: Any) -> dict[str, Any]:
         form |= {
             f"skill_{n}": skill.text,
             f"concept_{n}": str(skill.concept_id),
+            f"concept_for_{n}": skill.text,
             f"kind_{n}": "must" if skill.must else "nice",
             f"level_{n}": str(skill.min_level),
         }
@@ -144,6 +152,12 @@ def need(need_id: int) -> str:
 @access(NEEDS)
 def candidate(need_id: int, pseudonym: str) -> str:
     """Explain one candidate's score, term by term."""
+    return _candidate_page(need_id, pseudonym, {}, {})
+
+
+def _candidate_page(
+    need_id: int, pseudonym: str, form: dict[str, Any], errors: dict[str, Any]
+) -> str:
     item = services.need_for(db.session, current_user, need_id)
     found = services.candidate(db.session, current_user, item, pseudonym)
     contacted = next(
@@ -160,12 +174,37 @@ def candidate(need_id: int, pseudonym: str) -> str:
         candidate=found,
         lang=_lang(),
         request_=contacted,
-        errors={},
-        form={},
+        errors=errors,
+        form=form,
         identity=services.revealed_identity(db.session, contacted) if contacted else None,
+        shortlisted=any(
+            e.portfolio_id == found.portfolio.id for e in services.shortlist(db.session, item)
+        ),
         languages=_language_notes(item, found.portfolio),
         place=_place_note(item, found.portfolio),
+        via=_via_labels([t.via for t in found.explanation.skills if t.status == "related"]),
+        links=_link_names(),
     )
+
+
+def _via_labels(uris: list[str | None]) -> dict[str, str]:
+    """Name the candidate's skills that met need skills through the taxonomy."""
+    wanted = {u for u in uris if u}
+    if not wanted:
+        return {}
+    found = db.session.scalars(select(Concept).where(Concept.uri.in_(wanted)))
+    return {c.uri: c.label(_lang()) for c in found}
+
+
+def _link_names() -> dict[str, str]:
+    """Say how a related skill stands to the skill asked for (the engine's link kinds)."""
+    return {
+        "narrower": _("a more specific skill"),
+        "broader": _("a broader skill"),
+        "related": _("a related skill"),
+        "sibling": _("a skill in the same group"),
+        "cooccurs": _("a skill the same occupations ask for"),
+    }
 
 
 def _language_notes(need: Need, portfolio: Portfolio) -> list[str]:
@@ -220,13 +259,34 @@ def shortlist(need_id: int, pseudonym: str) -> Response:
 @access(NEEDS)
 def contact(need_id: int, pseudonym: str) -> Page:
     item = services.need_for(db.session, current_user, need_id)
-    data = load(ContactSchema(), request.form.to_dict())
-    services.request_contact(db.session, current_user, item, pseudonym, data.get("message"))
+    form = request.form.to_dict()
+    try:
+        data = load(ContactSchema(), form)
+        services.request_contact(db.session, current_user, item, pseudonym, data.get("message"))
+    except ValidationFailed as exc:  # the typed message stays in the form, with the error
+        return _candidate_page(need_id, pseudonym, form, exc.errors), 422
     flash(
         _("Your request has been sent. The candidate decides whether to share their name."),
         "success",
     )
     return redirect(url_for("employers.candidate", need_id=need_id, pseudonym=pseudonym))
+
+
+@bp.post("/needs/<int:need_id>/close")
+@access(NEEDS)
+def close_need(need_id: int) -> Response:
+    """Close a filled or withdrawn need: learners no longer see it among their matches."""
+    services.set_open(db.session, current_user, need_id, False)
+    flash(_("The need is closed. Learners no longer see it."), "success")
+    return redirect(url_for("employers.need", need_id=need_id))  # type: ignore[return-value]
+
+
+@bp.post("/needs/<int:need_id>/reopen")
+@access(NEEDS)
+def reopen_need(need_id: int) -> Response:
+    services.set_open(db.session, current_user, need_id, True)
+    flash(_("The need is open again."), "success")
+    return redirect(url_for("employers.need", need_id=need_id))  # type: ignore[return-value]
 
 
 @bp.get("/matches")

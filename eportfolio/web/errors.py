@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from eportfolio.errors import DomainError
 from eportfolio.permissions import Forbidden as PolicyForbidden
+from eportfolio.schemas import translated
 from eportfolio.security import is_api_request
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ def handle_http(exc: HTTPException) -> Any:
                 for part in errors.values()
                 for k, v in (part.items() if isinstance(part, dict) else [("_schema", part)])
             }
+        if isinstance(errors, dict):
+            errors = {k: translated(v) for k, v in errors.items()}
         if status == 422 and detail is None:
             detail = _l("Some fields are not valid; see errors.")
         response = problem(status, detail, errors if isinstance(errors, dict) else None)

@@ -191,7 +191,7 @@ def test_an_employer_edits_a_need_and_keeps_its_skills(
     form = {"title": "Svetsare, erfaren", "action": "save", "municipality_code": "1273"}
     for n, (text, concept_id) in enumerate(skills, start=1):
         form |= {f"skill_{n}": text, f"concept_{n}": str(concept_id), f"kind_{n}": "must"}
-        form[f"level_{n}"] = "3" if n == 1 else "2"
+        form |= {f"concept_for_{n}": text, f"level_{n}": "3" if n == 1 else "2"}
     response = post_form(client, f"{need_url}/edit", form)
     assert response.status_code == 302
     db_session.expire_all()
@@ -199,6 +199,31 @@ def test_an_employer_edits_a_need_and_keeps_its_skills(
     assert need.title == "Svetsare, erfaren"
     assert [(s.text, s.concept_id) for s in need.skills] == skills
     assert [s.min_level for s in need.skills] == [3] + [2] * (len(skills) - 1)
+
+
+def test_a_skill_retyped_in_the_need_form_is_the_new_skill_and_rows_stay_free(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    """Editing a row's words replaces its skill; the old skill id must not win over them."""
+    from eportfolio.employers.models import Need
+
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    page = client.get(f"{need_url}/edit").get_data(as_text=True)
+    filled = re.findall(r'id="skill_(\d+)" name="skill_\d+" value="([^"]+)"', page)
+    shown = re.findall(r'id="skill_(\d+)" name="skill_\d+"', page)
+    assert len(shown) >= len(filled) + 3  # room to add skills when editing, without script
+    form = dict(
+        re.findall(r'name="((?:skill|concept|concept_for|kind|level)_\d+)" value="([^"]*)"', page)
+    )
+    form |= {"title": "Svetsare", "action": "save", "skill_1": "truckkörning"}
+    assert form["concept_for_1"] and form["concept_for_1"] != "truckkörning"
+    response = post_form(client, f"{need_url}/edit", form)
+    assert response.status_code == 302
+    db_session.expire_all()
+    need = db_session.get(Need, int(need_url.rsplit("/", 1)[1]))
+    first = next(s for s in need.skills if s.text == "truckkörning")
+    assert "truck" in first.concept.label("sv").lower()
 
 
 def test_the_demo_need_ranks_the_demo_welders_and_fits_the_validated_one(
@@ -235,3 +260,86 @@ def test_the_demo_need_ranks_the_demo_welders_and_fits_the_validated_one(
     # left is proof (a kompetensintyg), not a course in skills she already has.
     assert "Kompetenser som skulle höja din matchning mest" not in needs_part
     assert "Du har redan" in needs_part and 'href="/validation/new"' in needs_part
+
+
+def test_a_match_through_a_related_skill_names_that_skill(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    """The explanation says which of the candidate's skills met the need, and how."""
+    from eportfolio.taxonomy_store.models import Concept, ConceptRelation
+
+    amira = db_session.scalar(select(Portfolio).where(Portfolio.user_id == demo["larande"].id))
+    assert amira is not None
+    held = {c.concept_id: c.concept for c in amira.claims}
+    relation = db_session.scalars(
+        select(ConceptRelation)
+        .where(ConceptRelation.source_id.in_(held), ConceptRelation.target_id.not_in(held))
+        .where(ConceptRelation.kind.in_(("broader", "narrower", "related")))
+        .join(Concept, Concept.id == ConceptRelation.target_id)
+        .where(Concept.kind == "skill")
+        .order_by(ConceptRelation.id)
+    ).first()
+    assert relation is not None, "the seed relates a skill of Amira's to one she lacks"
+    asked = db_session.get(Concept, relation.target_id)
+    login(client, demo["arbetsgivare"])
+    form = {"title": "Närliggande", "action": "save", "skill_1": asked.label("sv")}
+    form |= {"concept_1": str(asked.id), "concept_for_1": asked.label("sv")}
+    response = post_form(client, "/needs/new", form)
+    assert response.status_code == 302
+    page = client.get(f"{response.headers['Location']}/candidates/{amira.pseudonym}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"Genom {held[relation.source_id].label('sv')}, en " in html
+
+
+def test_a_closed_need_leaves_matchningar_and_takes_no_contact_requests(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    from eportfolio.audit.models import AuditEvent
+    from eportfolio.demo.cli import load_demo_need
+
+    load_demo_need(db_session)
+    login(client, demo["arbetsgivare"])
+    needs = client.get("/needs").get_data(as_text=True)
+    (need_url,) = re.findall(r'href="(/needs/\d+)">Svetsare till verkstaden i Broby<', needs)
+    learner = FlaskClient(client.application, use_cookies=True)
+    login(learner, demo["larande"])
+    assert "Svetsare till verkstaden i Broby" in learner.get("/matches").get_data(as_text=True)
+    closed = post_form(client, f"{need_url}/close", {}, token_from=need_url)
+    assert closed.status_code == 302
+    page = client.get(need_url).get_data(as_text=True)
+    assert "Behovet är stängt" in page and "Öppna behovet igen" in page
+    assert "Stängt" in client.get("/needs").get_data(as_text=True)
+    assert "Svetsare till verkstaden i Broby" not in learner.get("/matches").get_data(as_text=True)
+    pseudonym = _pseudonym(db_session, demo["larande2"])
+    candidate = f"{need_url}/candidates/{pseudonym}"
+    assert 'name="message"' not in client.get(candidate).get_data(as_text=True)
+    refused = post_form(client, f"{candidate}/contact", {"message": "Hej"}, token_from=candidate)
+    assert refused.status_code == 409
+    reopened = post_form(client, f"{need_url}/reopen", {}, token_from=need_url)
+    assert reopened.status_code == 302
+    assert "Svetsare till verkstaden i Broby" in learner.get("/matches").get_data(as_text=True)
+    kinds = db_session.scalars(select(AuditEvent.action).where(AuditEvent.subject_type == "need"))
+    assert {"need.closed", "need.reopened"} <= set(kinds)
+
+
+def test_a_too_long_contact_message_stays_in_the_form_and_headlines_stay_private(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    amira = db_session.scalar(select(Portfolio).where(Portfolio.user_id == demo["larande"].id))
+    assert amira is not None
+    amira.headline = "Amira H, 34 år, ring 0701-234567"
+    db_session.flush()
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    assert "0701-234567" not in client.get(need_url).get_data(as_text=True)
+    candidate = f"{need_url}/candidates/{amira.pseudonym}"
+    long = "Hej! " + "x" * 2100
+    response = post_form(client, f"{candidate}/contact", {"message": long}, token_from=candidate)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and long in html
+    assert "Skriv högst 2" in html and 'aria-invalid="true"' in html
+    assert "0701-234567" not in html
+    # Shortlisting says where the candidate stands, and the button says what it will do.
+    post_form(client, f"{candidate}/shortlist", {}, token_from=candidate)
+    assert "Ta bort från kortlistan" in client.get(candidate).get_data(as_text=True)

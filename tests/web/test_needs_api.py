@@ -57,6 +57,16 @@ def test_bad_needs_and_limits_are_problem_json(client: FlaskClient, demo: dict[s
         "/api/v1/needs", json={**NEED, "skills": [{"text": "TIG", "min_level": 7}]}, headers=headers
     )
     assert level.status_code == 422
+    # Messages from the request parser come in the reader's language too, numbers filled in.
+    long = client.post(
+        "/api/v1/needs", json={**NEED, "occupation": "x" * 201}, headers=headers
+    ).json
+    assert long["errors"]["occupation"] == ["Skriv högst 200 tecken."]
+    # Numbered form rows sent as JSON with a number where words belong: refused, not a 500.
+    for row in ({"skill_1": 5}, {"skill_1": "TIG-svetsning", "language_1": 7}):
+        odd = client.post("/api/v1/needs", json={"title": "x", **row}, headers=headers)
+        assert odd.status_code == 422, odd.get_data(as_text=True)[:200]
+        assert odd.mimetype == "application/problem+json" and set(row) & set(odd.json["errors"])
     need = client.post("/api/v1/needs", json=NEED, headers=headers).json
     assert client.get(f"/api/v1/needs/{need['id']}/matches?limit=1000").status_code == 422
     assert client.get(f"/api/v1/needs/{need['id']}/matches/K-NOBODY/explanation").status_code == 404

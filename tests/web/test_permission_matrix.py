@@ -437,6 +437,14 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/needs/{w.need_id}/candidates/{w.pseudonym}/contact",
         only(("employer",), 409),
     ),  # the world already holds this employer's request
+    ("employers.close_need", "POST"): (
+        lambda w: f"/needs/{w.need_id}/close",
+        only(("employer",), 302),
+    ),
+    ("employers.reopen_need", "POST"): (
+        lambda w: f"/needs/{w.need_id}/reopen",
+        only(("employer",), 302),
+    ),
     ("employers.contacts", "GET"): ("/contacts", learners(200)),
     ("employers.answer", "POST"): (lambda w: f"/contacts/{w.contact_id}", owned(302)),
     # Validation (issue #5): the "assessor" identity sits on the case's council.
