@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema
@@ -184,6 +184,20 @@ def new_claim() -> Page:
     return _claim_page(portfolio, {"level": "2"}, {})
 
 
+def _flash_added(count: int) -> None:
+    if count:
+        flash(
+            ngettext(
+                "%(num)d skill added. Check its level.",
+                "%(num)d skills added. Check the level of each one.",
+                count,
+            ),
+            "success",
+        )
+    else:
+        flash(_("No skill was added: tick the ones you have."), "info")
+
+
 def _chosen_skill(form: dict[str, Any]) -> str:
     """Return the skill the person picked: one of "did you mean", else a suggestion clicked
     for exactly the words now in the field; words typed after a click are found anew."""
@@ -236,7 +250,7 @@ def add_suggested() -> Response:
     portfolio = current_portfolio()
     ids = [i for i in map(parse_id, request.form.getlist("concept_ids")) if i is not None]
     added = services.add_claims(db.session, current_user, portfolio, ids)
-    flash(_("%(n)s skills added. Check the level of each one.", n=len(added)), "success")
+    _flash_added(len(added))
     learner = request.args.get("learner")
     if request.form.get("guided"):  # stay on the guided step: the next skill can be typed
         return redirect(
@@ -259,7 +273,7 @@ def claims_from_text() -> Page:
             if k.startswith("text_") and (i := parse_id(k[5:])) is not None
         }
         added = services.add_claims(db.session, current_user, portfolio, ids, texts)
-        flash(_("%(n)s skills added. Check the level of each one.", n=len(added)), "success")
+        _flash_added(len(added))
         return to_overview()
     if request.method == "POST":
         try:

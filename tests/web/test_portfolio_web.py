@@ -409,3 +409,36 @@ def test_a_guide_is_not_sent_to_the_learners_consent_step(
     own = f"/portfolio?learner={learner.id}"
     assert client.get(f"/portfolio/guide?learner={learner.id}").headers["Location"] == own
     assert f'href="/portfolio/guide?learner={learner.id}"' not in client.get(own).text
+
+
+def test_guided_skills_step_goes_on_after_ticking_suggested_skills(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    """Ticking the usual skills of one's occupation is enough for the step; no dead end."""
+    profile = {"municipality_code": "1273", "has_work_permit": "yes"}
+    saved = post_form(client, "/portfolio/profile", profile | {"target_occupations": "svetsare"})
+    assert saved.status_code == 302
+    _portfolio(db_session, learner).guided_step = "skills"
+    db_session.flush()
+    page = client.get("/portfolio/skills/new?guided=1").get_data(as_text=True)
+    assert "Steg 3 av 6" in page and "Hoppa över steget" in page
+    suggested = re.findall(r'name="concept_ids" value="(\d+)"', page)
+    assert len(suggested) >= 2
+    added = post_form(
+        client,
+        "/portfolio/skills/suggested",
+        {"concept_ids": suggested[:2], "guided": "1"},
+        token_from="/portfolio/skills/new?guided=1",
+    )
+    back = client.get(added.headers["Location"]).get_data(as_text=True)
+    assert "2 kompetenser har lagts till" in back and "Gå vidare till nästa steg" in back
+    moved = post_form(
+        client,
+        "/portfolio/guide/next",
+        {"step": "skills"},
+        token_from="/portfolio/skills/new?guided=1",
+    )
+    assert moved.headers["Location"] == "/portfolio/languages/new?guided=1"
+    evidence = client.get("/portfolio/evidence?guided=1").get_data(as_text=True)
+    assert "Steg 5 av 6" in evidence
+    assert "Steg 6 av 6" in client.get("/privacy/consents?guided=1").get_data(as_text=True)
