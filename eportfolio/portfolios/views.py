@@ -34,7 +34,14 @@ def learner_arg() -> int | None:
 
 
 def current_portfolio() -> Portfolio:
-    return services.portfolio_to_edit(db.session, current_user, learner_arg())
+    """Return the portfolio the page is about; a guide's look at a learner's is logged."""
+    portfolio = services.portfolio_to_edit(db.session, current_user, learner_arg())
+    if request.method == "GET" and portfolio.user_id != current_user.id:
+        from eportfolio.privacy.services import log_access
+
+        what = "cv" if request.endpoint == "portfolios.cv" else "portfolio"
+        log_access(db.session, portfolio.user_id, current_user, what)
+    return portfolio
 
 
 def consent_given(portfolio: Portfolio) -> bool:

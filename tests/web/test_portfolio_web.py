@@ -334,6 +334,26 @@ def test_a_guide_with_access_edits_on_the_learners_behalf(
     assert _portfolio(db_session, learner).guided_step == "consent"
 
 
+def test_a_guides_look_at_the_portfolio_and_cv_is_in_the_learners_access_log(
+    client: FlaskClient, learner: Any, create_user: Any, db_session: Session
+) -> None:
+    from eportfolio.privacy.models import AccessLogEntry
+
+    guide = create_user("guide")
+    helper = FlaskClient(client.application, use_cookies=True)
+    login(helper, guide)
+    client.get("/portfolio")  # the learner's own looks are not logged
+    _grant(db_session, learner, guide)
+    assert helper.get(f"/portfolio?learner={learner.id}").status_code == 200
+    assert helper.get(f"/portfolio/cv?learner={learner.id}").status_code == 200
+    looks = db_session.scalars(
+        select(AccessLogEntry.what).where(AccessLogEntry.learner_id == learner.id)
+    ).all()
+    assert sorted(looks) == ["cv", "portfolio"]
+    page = client.get("/privacy/access-log").get_data(as_text=True)
+    assert "CV (hela portföljen, med namn och kontaktuppgifter)" in page
+
+
 def test_a_guide_without_a_learner_is_sent_to_choose_one(
     client: FlaskClient, create_user: Any, db_session: Session
 ) -> None:
