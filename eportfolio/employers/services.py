@@ -22,6 +22,7 @@ from eportfolio.employers.models import (
 from eportfolio.errors import Conflict, NotFound, ValidationFailed
 from eportfolio.matching_index.engine import engine
 from eportfolio.matching_index.loading import CEFR_RANK
+from eportfolio.notifications.services import notify
 from eportfolio.permissions import Permission, can, require
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.portfolios.services import resolve_concept
@@ -249,6 +250,10 @@ def request_contact(
     )
     session.add(request)
     session.flush()
+    learner = session.get(User, found.user_id)
+    if learner is not None:
+        params = {"organisation": need.organisation.name, "need": need.title}
+        notify(session, learner, "contact_requested", params, "/contacts")
     audit.record(
         session,
         "contact.requested",
@@ -282,6 +287,12 @@ def answer_request(
     request.state, request.decided_at = ("accepted" if accept else "declined"), utcnow()
     if accept:
         privacy.grant_identity(session, learner, request.need.organisation_id)
+    asker = session.get(User, request.requested_by_id) if request.requested_by_id else None
+    if asker is not None:
+        pseudonym = request.portfolio.pseudonym
+        link = f"/needs/{request.need_id}/candidates/{pseudonym}"
+        params = {"candidate": pseudonym, "need": request.need.title}
+        notify(session, asker, f"contact_{request.state}", params, link)
     audit.record(
         session,
         f"contact.{request.state}",

@@ -26,6 +26,12 @@ MESSAGES: dict[str, Any] = {
     "case_not_certified": _l("Validation case %(case)s ended without certification."),
     "credential_revoked": _l("A credential from validation case %(case)s has been revoked."),
     "reassessment_requested": _l("Validation case %(case)s waits for a new assessment."),
+    "contact_requested": _l(
+        "%(organisation)s would like to contact you about “%(need)s”. You decide whether they "
+        "learn who you are."
+    ),
+    "contact_accepted": _l("Candidate %(candidate)s accepted your contact request (“%(need)s”)."),
+    "contact_declined": _l("Candidate %(candidate)s declined your contact request (“%(need)s”)."),
 }
 
 _PENDING = "pending_mail"

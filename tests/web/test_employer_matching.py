@@ -80,12 +80,19 @@ def test_explanation_terms_add_up_and_contact_reveals_identity_on_yes(
     )
     learner = FlaskClient(client.application, use_cookies=True)
     login(learner, demo["larande"])
+    # The learner hears of the request (page and mail), and the employer of the answer.
+    told = learner.get("/notifications").get_data(as_text=True)
+    assert "Göinge Verkstad AB vill kontakta dig om ”Svetsare”" in told
+    assert 'href="/contacts"' in told
     requests_page = learner.get("/contacts").get_data(as_text=True)
     assert "Göinge Verkstad AB" in requests_page and "Hej!" in requests_page
     request_id = re.search(r'action="/contacts/(\d+)"', requests_page).group(1)
     post_form(learner, f"/contacts/{request_id}", {"answer": "accept"}, token_from="/contacts")
     after = client.get(f"{need_url}/candidates/{pseudonym}").get_data(as_text=True)
     assert "Amira Haddad" in after and demo["larande"].email in after
+    answered = client.get("/notifications").get_data(as_text=True)
+    assert f"Kandidat {pseudonym} har tackat ja" in answered
+    assert f'href="{need_url}/candidates/{pseudonym}"' in answered
 
 
 def test_declined_request_keeps_the_candidate_anonymous(
