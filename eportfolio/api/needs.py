@@ -29,6 +29,13 @@ class NeedOutSchema(BaseSchema):
     occupation = fields.Function(lambda n: n.occupation.uri if n.occupation else None)
     municipality_code = fields.String(allow_none=True)
     start_date = fields.Date(allow_none=True)
+    text = fields.String(allow_none=True)
+    open = fields.Boolean(
+        attribute="is_open", metadata={"description": "Closed needs reach no one"}
+    )
+    languages = fields.Function(
+        lambda n: [{"language": lang.language, "min_cefr": lang.min_cefr} for lang in n.languages]
+    )
     skills = fields.Function(
         lambda n: [
             {"concept": s.concept.uri, "text": s.text, "must": s.must, "min_level": s.min_level}
@@ -225,3 +232,65 @@ class MyContactRequest(MethodView):
         return services.answer_request(
             db.session, current_user, request_id, data["answer"] == "accept"
         )
+
+
+class SentRequestSchema(BaseSchema):
+    id = fields.Integer()
+    candidate = fields.String(metadata={"description": "The pseudonym asked"})
+    message = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": "pending, accepted or declined"})
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    name = fields.String(
+        allow_none=True, metadata={"description": "Only once the candidate has accepted"}
+    )
+    email = fields.String(allow_none=True)
+
+
+@blp.route("/needs/<int:need_id>/contact-requests")
+class NeedContactRequests(MethodView):
+    access_rule = NEEDS
+
+    @blp.response(200, SentRequestSchema(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self, need_id: int) -> Any:
+        """Your requests for this need and their answers; name and e-mail once accepted."""
+        need = services.need_for(db.session, current_user, need_id)
+        out = []
+        for request in services.requests_for_need(db.session, need):
+            person = services.revealed_identity(db.session, request)
+            out.append(
+                {
+                    "id": request.id,
+                    "candidate": request.portfolio.pseudonym,
+                    "message": request.message,
+                    "state": request.state,
+                    "created_at": request.created_at,
+                    "decided_at": request.decided_at,
+                    "name": person.display_name if person else None,
+                    "email": person.email if person else None,
+                }
+            )
+        return out
+
+
+@blp.route("/needs/<int:need_id>/close")
+class CloseNeed(MethodView):
+    access_rule = NEEDS
+
+    @blp.response(200, NeedOutSchema)
+    @blp.doc(security=SECURITY)
+    def post(self, need_id: int) -> Any:
+        """Close a need: learners stop seeing it and it takes no new contact requests."""
+        return services.set_open(db.session, current_user, need_id, False)
+
+
+@blp.route("/needs/<int:need_id>/reopen")
+class ReopenNeed(MethodView):
+    access_rule = NEEDS
+
+    @blp.response(200, NeedOutSchema)
+    @blp.doc(security=SECURITY)
+    def post(self, need_id: int) -> Any:
+        """Open a closed need again."""
+        return services.set_open(db.session, current_user, need_id, True)

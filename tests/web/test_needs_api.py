@@ -47,6 +47,32 @@ def test_need_matches_and_explanation_that_sums_up(
         headers=headers,
     )
     assert contact.status_code == 201 and contact.json["state"] == "pending"
+    # The employer follows the answer through the API: a name only after a yes.
+    url = f"/api/v1/needs/{need.json['id']}/contact-requests"
+    (sent,) = client.get(url).json
+    assert sent["state"] == "pending" and sent["name"] is None and sent["email"] is None
+    learner = FlaskClient(client.application, use_cookies=True)
+    login(learner, demo["larande"])
+    mine = learner.get("/api/v1/me/contact-requests").json
+    answer = learner.post(
+        f"/api/v1/me/contact-requests/{mine[0]['id']}",
+        json={"answer": "accept"},
+        headers={"X-CSRFToken": csrf_token(learner, "/account")},
+    )
+    assert answer.status_code == 200
+    (sent,) = client.get(url).json
+    assert sent["state"] == "accepted" and sent["email"] == demo["larande"].email
+    # Closed, the need takes no more requests; reopened, it is listed as open again.
+    closed = client.post(f"/api/v1/needs/{need.json['id']}/close", headers=headers)
+    assert closed.status_code == 200 and closed.json["open"] is False
+    again = client.post(
+        f"/api/v1/needs/{need.json['id']}/matches/{matches[1]['candidate']}/contact",
+        json={},
+        headers=headers,
+    )
+    assert again.status_code == 409 and again.mimetype == "application/problem+json"
+    reopened = client.post(f"/api/v1/needs/{need.json['id']}/reopen", headers=headers)
+    assert reopened.json["open"] is True
 
 
 def test_bad_needs_and_limits_are_problem_json(client: FlaskClient, demo: dict[str, Any]) -> None:

@@ -571,6 +571,18 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/api/v1/needs/{w.need_id}/matches/{w.pseudonym}/contact",
         {**only(("employer",), 409), "anonymous": 401},
     ),
+    ("api_needs.NeedContactRequests", "GET"): (
+        lambda w: f"/api/v1/needs/{w.need_id}/contact-requests",
+        {**only(("employer",), 200), "anonymous": 401},
+    ),
+    ("api_needs.CloseNeed", "POST"): (
+        lambda w: f"/api/v1/needs/{w.need_id}/close",
+        {**only(("employer",), 200), "anonymous": 401},
+    ),
+    ("api_needs.ReopenNeed", "POST"): (
+        lambda w: f"/api/v1/needs/{w.need_id}/reopen",
+        {**only(("employer",), 200), "anonymous": 401},
+    ),
     ("api_needs.Recommendations", "GET"): ("/api/v1/me/recommendations", learners(200, 401)),
     ("api_needs.MyContactRequests", "GET"): ("/api/v1/me/contact-requests", learners(200, 401)),
     ("api_needs.MyContactRequest", "POST"): (
