@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -72,7 +73,7 @@ def _with_language(response: Response, lang: str) -> Response:
 @access(PUBLIC)
 def register() -> Page:
     """Let a learner create an account."""
-    form: dict[str, Any] = {}
+    form: dict[str, Any] = {"preferred_language": str(get_locale())}
     if request.method == "POST":
         form = request.form.to_dict()
         try:
@@ -80,7 +81,8 @@ def register() -> Page:
         except DomainError as exc:
             return _form_page("accounts/register.html", form, exc.errors)
         _start_session(user)
-        flash(_("Welcome! Your account has been created."), "success")
+        with force_locale(user.preferred_language):  # the language the next page is in
+            flash(_("Welcome! Your account has been created."), "success")
         return _with_language(redirect(url_for("web.index")), user.preferred_language)
     return _form_page("accounts/register.html", form, {})
 
@@ -89,7 +91,7 @@ def register() -> Page:
 @access(PUBLIC)
 def register_employer() -> Page:
     """Let an employer register an organisation, pending a coordinator's approval."""
-    form: dict[str, Any] = {}
+    form: dict[str, Any] = {"preferred_language": str(get_locale())}
     if request.method == "POST":
         form = request.form.to_dict()
         try:
@@ -97,9 +99,11 @@ def register_employer() -> Page:
         except DomainError as exc:
             return _form_page("accounts/register_employer.html", form, exc.errors)
         _start_session(user)
-        flash(
-            _("Your organisation is registered and waits for a coordinator's approval."), "success"
-        )
+        with force_locale(user.preferred_language):
+            flash(
+                _("Your organisation is registered and waits for a coordinator's approval."),
+                "success",
+            )
         return _with_language(redirect(url_for("web.index")), user.preferred_language)
     return _form_page("accounts/register_employer.html", form, {})
 
@@ -160,9 +164,11 @@ def logout() -> Response:
 @access(AUTHENTICATED)
 def account() -> Page:
     """Show and update the person's name and language, and their API tokens."""
+    # The language shown is the one the page is in: after the language switch the saved
+    # choice may lag behind, and saving the form must not switch the interface back.
     form: dict[str, Any] = {
         "display_name": current_user.display_name,
-        "preferred_language": current_user.preferred_language,
+        "preferred_language": str(get_locale()),
     }
     if request.method == "POST":
         form = request.form.to_dict()
@@ -170,7 +176,8 @@ def account() -> Page:
             services.update_profile(db.session, current_user, load(ProfileSchema(), form))
         except DomainError as exc:
             return _account_page(form, exc.errors)
-        flash(_("Your details have been saved."), "success")
+        with force_locale(current_user.preferred_language):
+            flash(_("Your details have been saved."), "success")
         return _with_language(
             redirect(url_for("accounts.account")), current_user.preferred_language
         )
@@ -188,7 +195,7 @@ def create_token() -> Page:
     """Create a personal API token and show its secret once."""
     form = {
         "display_name": current_user.display_name,
-        "preferred_language": current_user.preferred_language,
+        "preferred_language": str(get_locale()),
     }
     try:
         data = load(TokenCreateSchema(), {"name": request.form.get("token_name", "")})

@@ -255,6 +255,30 @@ def test_language_switch_works_without_javascript(client: FlaskClient) -> None:
     assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
 
 
+def test_the_language_chosen_with_the_switch_stays_on_registering_and_saving(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    """English chosen with the switch is what the forms offer, so saving keeps it."""
+    client.get("/lang/en")
+    register = client.get("/register").get_data(as_text=True)
+    assert '<option value="en" selected>' in register
+    form = {"display_name": "Ann", "email": "ann@example.se", "password": GOOD}
+    made = post_form(client, "/register", form | {"preferred_language": "en"})
+    assert made.status_code == 302
+    start = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="en"' in start and "Welcome! Your account has been created." in start
+    other = FlaskClient(client.application, use_cookies=True)
+    user = create_user()  # saved language: Swedish
+    login(other, user)
+    other.get("/lang/en")
+    page = other.get("/account").get_data(as_text=True)
+    assert '<option value="en" selected>' in page
+    saved = post_form(other, "/account", {"display_name": "Nytt namn", "preferred_language": "en"})
+    assert '<html lang="en"' in other.get(saved.headers["Location"]).get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(User, user.id).preferred_language == "en"
+
+
 def test_account_page_creates_shows_once_and_revokes_tokens(
     client: FlaskClient, create_user: Any
 ) -> None:
