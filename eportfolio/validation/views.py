@@ -75,7 +75,10 @@ def new_case() -> Page:
     ), 422 if errors else 200
 
 
-def _case_page(case: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Page:
+def case_page(
+    case: Any, errors: dict[str, Any] | None = None, status: int = 200, posted: str = ""
+) -> Page:
+    """Render the case; after an error, ``posted`` names the form whose typed values come back."""
     session = db.session
     parts = services.parts_of(session, current_user, case)
     issued = credentials.credentials_of_case(session, case.id)
@@ -97,13 +100,14 @@ def _case_page(case: Any, errors: dict[str, Any] | None = None, status: int = 20
         draft_claims=draft_claims,
         errors=errors or {},
         form=request.form if errors else {},
+        posted=posted if errors else "",
     ), status
 
 
 @bp.get("/cases/<int:case_id>")
 @access(AUTHENTICATED)
 def case(case_id: int) -> Page:
-    return _case_page(services.case_for(db.session, current_user, case_id))
+    return case_page(services.case_for(db.session, current_user, case_id))
 
 
 @bp.post("/cases/<int:case_id>/actions/<action>")
@@ -116,7 +120,7 @@ def act(case_id: int, action: str) -> Page:
     except DomainError as exc:
         if exc.status != 422:
             raise
-        return _case_page(item, exc.errors, 422)
+        return case_page(item, exc.errors, 422, posted=f"action-{action}")
     flash(_("Done: the case is now “%(state)s”.", state=str(STATE_NAMES[item.state])), "success")
     if action == Action.RELEASE:
         return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
@@ -134,7 +138,7 @@ def assess(case_id: int, claim_id: int) -> Page:
         if exc.status != 422:
             raise
         errors = {f"{k}-{claim_id}" if k != "_schema" else k: v for k, v in exc.errors.items()}
-        return _case_page(item, errors, 422)
+        return case_page(item, errors, 422, posted=f"claim-{claim_id}")
     flash(_("The assessment is saved."), "success")
     return redirect(url_for("validation.case", case_id=item.id, _anchor=f"claim-{claim_id}"))  # type: ignore[return-value]
 

@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from eportfolio.mail import outbox_messages
+from eportfolio.validation import services
 from eportfolio.validation.models import ValidationCase
-from eportfolio.validation.states import State
+from eportfolio.validation.states import Action, State
 from tests.conftest import csrf_token, login, post_form
 from tests.validation_world import VWorld, build
 
@@ -194,3 +195,41 @@ def test_the_openapi_document_lists_the_validation_and_credential_api(client: Fl
         "/api/v1/verify",
     ):
         assert path in paths, path
+
+
+def _taken(app: Flask, session: Session, w: VWorld) -> ValidationCase:
+    """Return a submitted case of two skills, held by ``w.assessor``."""
+    with app.test_request_context():
+        case = services.create_case(session, w.learner, w.council.id, w.claim_ids[:2])
+        services.transition(session, w.learner, case, Action.SUBMIT)
+        services.transition(session, w.assessor, case, Action.TAKE)
+    return case
+
+
+def test_an_assessment_error_keeps_what_the_assessor_typed(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    claim = case.claims[0]
+    assessor = as_user(app, w.assessor)
+    response = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/claims/{claim.id}",
+        {"method": "practical_test", "decision": "verified", "rationale": "Svetsade en provbit"},
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    form = page.split(f'id="claim-{claim.id}"')[1].split("</form>")[0]
+    assert re.search(r'<option value="practical_test" selected>', form)
+    assert re.search(r'id="verified-\d+" name="decision" value="verified" checked', form)
+    assert ">Svetsade en provbit</textarea>" in form
+    # The message stands beside the level, and the summary links to it.
+    assert f'id="verified_level-{claim.id}-error"' in form
+    assert "Välj den nivå du har bekräftat." in form
+    assert f'href="#verified_level-{claim.id}"' in page
+    # The other claim's form is not filled with this one's answers.
+    other = page.split(f'id="claim-{case.claims[1].id}"')[1].split("</form>")[0]
+    assert "Svetsade en provbit" not in other and " checked" not in other
+    db_session.refresh(claim)
+    assert claim.decision is None  # nothing was saved
