@@ -28,6 +28,7 @@ class CredentialOut(Schema):
     case_id = fields.Integer(allow_none=True)
     issued_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
+    revoked_reason = fields.String(allow_none=True)
     verify_url = fields.String()
 
 
@@ -48,6 +49,7 @@ class VerifyOut(Schema):
     issuer = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     skills = fields.List(fields.Dict())
+    revoked_at = fields.DateTime(allow_none=True)
 
 
 def _out(issued: IssuedCredential) -> dict[str, Any]:
@@ -58,6 +60,7 @@ def _out(issued: IssuedCredential) -> dict[str, Any]:
         "case_id": issued.case_id,
         "issued_at": issued.issued_at,
         "revoked_at": issued.revoked_at,
+        "revoked_reason": issued.revoked_reason,
         "verify_url": core.credential_url(services.base_url(), issued.uuid),
     }
 
@@ -106,7 +109,12 @@ class Verify(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Verify a credential (VC-JWT, or the JSON download holding it); no login needed."""
         result = services.verify_token(db.session, data["credential"])
-        answer: dict[str, Any] = {"state": result.state, "issuer": result.issuer_id, "skills": []}
+        answer: dict[str, Any] = {
+            "state": result.state,
+            "issuer": result.issuer_id,
+            "skills": [],
+            "revoked_at": result.revoked_at,
+        }
         if result.credential is not None:
             try:
                 summary = core.summarise(result.credential)

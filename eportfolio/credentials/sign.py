@@ -77,6 +77,8 @@ class VerificationResult:
     issuer_id: str | None = None
     kid: str | None = None
     reason: str = ""
+    # Known only to the issuing app (the status list holds a bit, not a date).
+    revoked_at: datetime | None = None
 
     @property
     def is_valid(self) -> bool:
