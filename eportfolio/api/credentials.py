@@ -44,7 +44,10 @@ class VerifyIn(BaseSchema):
 
 class VerifyOut(Schema):
     state = fields.String(
-        metadata={"description": "valid, revoked, signature_invalid, unknown_issuer, expired, …"}
+        metadata={
+            "description": "valid, revoked, signature_invalid, unknown_issuer, expired, "
+            "altered (a JSON download whose readable part differs from its signed jwt), …"
+        }
     )
     issuer = fields.String(allow_none=True)
     title = fields.String(allow_none=True)

@@ -287,15 +287,24 @@ def _status_lookup(session: Session) -> Any:
     return lookup
 
 
-def verify_token(session: Session, token: str) -> core.VerificationResult:
+def verify_token(session: Session, text: str) -> core.VerificationResult:
     """Verify a pasted or uploaded credential (VC-JWT, or the JSON download holding one)."""
-    token = _token_of(token)
+    token, readable = _token_of(text)
     result = core.verify_credential(token, _jwks_lookup(session), _status_lookup(session), utcnow())
     if result.state == "revoked" and result.credential is not None:
         # The signature is the council's own, so the id names a credential issued here.
         issued = by_uuid(session, str(result.credential.get("id", "")).rsplit("/", 1)[-1])
         if issued is not None and issued.revoked_at is not None:
             result = replace(result, revoked_at=issued.revoked_at)
+    # People read the JSON, not the token: a changed name or level must not pass as genuine.
+    if (
+        readable is not None
+        and result.credential is not None
+        and not _readable_agrees(readable, result.credential)
+    ):
+        result = replace(
+            result, state="altered", reason="the readable credential differs from the signed"
+        )
     return result
 
 
@@ -320,18 +329,26 @@ def verify_uuid(session: Session, credential_uuid: str) -> core.VerificationResu
     return verify_token(session, issued.token)
 
 
-def _token_of(text: str) -> str:
+def _token_of(text: str) -> tuple[str, dict[str, Any] | None]:
+    """Return the VC-JWT in ``text`` and, for the JSON download, the rest of the document."""
     import json
 
     text = (text or "").strip()
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except ValueError:
-            return text
+        except (ValueError, RecursionError):
+            return text, None
         if isinstance(data, dict) and isinstance(data.get("jwt"), str):
-            return str(data["jwt"])
-    return text
+            return str(data["jwt"]), {k: v for k, v in data.items() if k != "jwt"}
+    return text, None
+
+
+def _readable_agrees(readable: dict[str, Any], signed: dict[str, Any]) -> bool:
+    """Return whether the download's readable fields say exactly what the token signs."""
+    if "credential" in readable and readable["credential"] != signed:
+        return False
+    return "verify" not in readable or readable["verify"] == signed.get("id")
 
 
 def download_document(issued: IssuedCredential) -> dict[str, Any]:

@@ -37,6 +37,7 @@ State = Literal[
     "not_yet_valid",
     "status_unavailable",
     "malformed",
+    "altered",  # a JSON download whose readable part differs from its signed token
 ]
 JwksLookup = Callable[[str], dict[str, Any] | None]
 StatusLookup = Callable[[str], bytes | None]

@@ -315,3 +315,36 @@ def test_the_holder_sees_why_and_verifiers_see_when_it_was_revoked(
         assert "Provbiten" not in page  # the reason is for the holder, not the public
     answer = client.post("/api/v1/verify", json={"credential": issued.token}).get_json()
     assert answer["state"] == "revoked" and answer["revoked_at"].startswith(today)
+
+
+def test_a_download_whose_readable_part_was_edited_is_not_genuine(
+    client: FlaskClient, w: VWorld, issued: IssuedCredential
+) -> None:
+    document = download(client, w, issued)
+
+    def verdicts(edit: Callable[[dict[str, Any]], None]) -> tuple[str, str]:
+        changed = json.loads(json.dumps(document))
+        edit(changed)
+        text = json.dumps(changed, ensure_ascii=False)
+        page = post_form(client, "/verify", {"credential": text}).get_data(as_text=True)
+        answer = client.post("/api/v1/verify", json={"credential": text}).get_json()
+        return page.split('data-state="')[1].split('"')[0], answer["state"]
+
+    assert verdicts(lambda d: None) == ("valid", "valid")
+
+    def rename(d: dict[str, Any]) -> None:
+        d["credential"]["name"] = "Yrkesbevis: svetsare"
+
+    def raise_level(d: dict[str, Any]) -> None:
+        d["credential"]["credentialSubject"]["result"][0]["value"] = "4"
+
+    def move_link(d: dict[str, Any]) -> None:
+        d["verify"] = "https://elsewhere.example/verify/x"
+
+    for edit in (rename, raise_level, move_link):
+        assert verdicts(edit) == ("altered", "altered"), edit.__name__
+    # The page shows what was really signed, not the edited text.
+    changed = json.loads(json.dumps(document))
+    rename(changed)
+    page = post_form(client, "/verify", {"credential": json.dumps(changed)}).get_data(as_text=True)
+    assert "Yrkesbevis: svetsare" not in page and "notice-error" in page
