@@ -233,3 +233,38 @@ def test_an_assessment_error_keeps_what_the_assessor_typed(
     assert "Svetsade en provbit" not in other and " checked" not in other
     db_session.refresh(claim)
     assert claim.decision is None  # nothing was saved
+
+
+def test_a_draft_withdrawn_before_it_was_sent_never_reaches_the_council(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    learner = as_user(app, w.learner)
+    headers = {"X-CSRFToken": csrf_token(learner, "/account")}
+
+    def withdrawn(submit: bool) -> int:
+        created = learner.post(
+            "/api/v1/validation/cases",
+            json={"council_id": w.council.id, "claim_ids": w.claim_ids[:1], "submit": submit},
+            headers=headers,
+        ).get_json()
+        moved = learner.post(
+            f"/api/v1/validation/cases/{created['id']}/transitions",
+            json={"action": "withdraw"},
+            headers=headers,
+        )
+        assert moved.get_json()["state"] == "withdrawn"
+        return int(created["id"])
+
+    unsent, sent = withdrawn(submit=False), withdrawn(submit=True)
+    for member in (w.assessor, w.chair):
+        client = as_user(app, member)
+        for query in ("", "?state=withdrawn"):
+            listed = client.get(f"/api/v1/validation/queue{query}").get_json()
+            assert [i["id"] for i in listed["items"]] == [sent]
+            page = client.get(f"/validation/queue{query}").get_data(as_text=True)
+            assert f"/validation/cases/{sent}" in page
+            assert f"/validation/cases/{unsent}" not in page
+        assert client.get(f"/validation/cases/{unsent}").status_code == 404
+        assert client.get(f"/api/v1/validation/cases/{unsent}").status_code == 404
+        assert client.get(f"/validation/cases/{sent}").status_code == 200
+    assert learner.get(f"/validation/cases/{unsent}").status_code == 200  # still the learner's
