@@ -12,7 +12,7 @@ from flask_login import current_user
 from eportfolio.credentials import services as credentials
 from eportfolio.db import db
 from eportfolio.errors import DomainError
-from eportfolio.permissions import AUTHENTICATED, Permission, access, requires
+from eportfolio.permissions import AUTHENTICATED, Permission, access, can, requires
 from eportfolio.portfolios.services import portfolio_for
 from eportfolio.schemas import load
 from eportfolio.validation import councils, queue, services
@@ -170,6 +170,8 @@ def queue_page() -> Page:
         errors=errors,
         states=[s for s in State if s is not State.DRAFT],
         occupations=queue.scope_occupations(db.session, current_user),
+        can_take=can(current_user, Permission.CASE_TAKE),
+        take_is_for_assessors=TAKE_IS_FOR_ASSESSORS,
         municipalities=queue.municipalities(db.session),
     ), 422 if errors else 200
 
@@ -177,12 +179,21 @@ def queue_page() -> Page:
 @bp.post("/queue/take-next")
 @access(requires(Permission.ASSESSOR_HOME))
 def take_next() -> Response:
+    if not can(current_user, Permission.CASE_TAKE):
+        flash(str(TAKE_IS_FOR_ASSESSORS), "info")
+        return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
     item = queue.take_next(db.session, current_user)
     if item is None:
         flash(_("There is no case for you to take right now."), "info")
         return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
     return redirect(url_for("validation.case", case_id=item.id))  # type: ignore[return-value]
 
+
+# Four eyes (states.py): TAKE needs an assessor's part, so a chair who is no assessor never takes.
+TAKE_IS_FOR_ASSESSORS = _l(
+    "As chair you do not take cases: an assessor takes and assesses each case, and you approve "
+    "it once it is assessed."
+)
 
 STATE_NAMES = {
     State.DRAFT: _l("Draft"),

@@ -15,6 +15,7 @@ from eportfolio.mail import outbox_messages
 from eportfolio.validation import services
 from eportfolio.validation.models import ValidationCase
 from eportfolio.validation.states import Action, State
+from eportfolio.validation.views import TAKE_IS_FOR_ASSESSORS
 from tests.conftest import csrf_token, login, post_form
 from tests.validation_world import VWorld, build
 
@@ -268,3 +269,28 @@ def test_a_draft_withdrawn_before_it_was_sent_never_reaches_the_council(
         assert client.get(f"/api/v1/validation/cases/{unsent}").status_code == 404
         assert client.get(f"/validation/cases/{sent}").status_code == 200
     assert learner.get(f"/validation/cases/{unsent}").status_code == 200  # still the learner's
+
+
+def test_the_chair_is_not_offered_cases_to_take(app: Flask, db_session: Session, w: VWorld) -> None:
+    with app.test_request_context():
+        case = services.create_case(db_session, w.learner, w.council.id, w.claim_ids[:1])
+        services.transition(db_session, w.learner, case, Action.SUBMIT)
+    assessor = as_user(app, w.assessor)
+    assert "Ta det äldsta ärendet" in assessor.get("/").get_data(as_text=True)
+    assert "/validation/queue/take-next" in assessor.get("/validation/queue").get_data(as_text=True)
+
+    chair = as_user(app, w.chair)
+    assert "Ta det äldsta ärendet" not in chair.get("/").get_data(as_text=True)
+    queue = chair.get("/validation/queue").get_data(as_text=True)
+    assert f"/validation/cases/{case.id}" in queue  # the chair follows the case …
+    assert "/validation/queue/take-next" not in queue  # … but is not offered to take it
+    assert "Ta nästa ärende" not in queue
+    # Posting anyway explains why instead of claiming there is no case.
+    response = post_form(chair, "/validation/queue/take-next", {}, token_from="/validation/queue")
+    assert response.status_code == 302
+    page = chair.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Det finns inget ärende för dig" not in page
+    with app.test_request_context():  # in the page's language, whatever its translation
+        assert str(TAKE_IS_FOR_ASSESSORS) in page
+    db_session.refresh(case)
+    assert case.state is State.SUBMITTED
