@@ -121,7 +121,8 @@ def act(case_id: int, action: str) -> Page:
         if exc.status != 422:
             raise
         return case_page(item, exc.errors, 422, posted=f"action-{action}")
-    flash(_("Done: the case is now “%(state)s”.", state=str(STATE_NAMES[item.state])), "success")
+    state = case_state(item.state, for_learner=item.learner_id == current_user.id)
+    flash(_("Done: the case is now “%(state)s”.", state=state), "success")
     if action == Action.RELEASE:
         return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
     return redirect(url_for("validation.case", case_id=item.id))  # type: ignore[return-value]
@@ -208,6 +209,11 @@ STATE_NAMES = {
 }
 
 
+# The council reads a state from its own side: only to the learner is the learner "you".
+COUNCIL_STATE_NAMES = {**STATE_NAMES, State.AWAITING_LEARNER: _l("Waiting for the learner")}
+
+
 @bp.app_template_filter("case_state")
-def case_state(state: State) -> str:
-    return str(STATE_NAMES[State(state)])
+def case_state(state: State, for_learner: bool = True) -> str:
+    """Name a state in the learner's words, or (``for_learner=False``) in the council's."""
+    return str((STATE_NAMES if for_learner else COUNCIL_STATE_NAMES)[State(state)])

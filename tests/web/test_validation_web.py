@@ -294,3 +294,22 @@ def test_the_chair_is_not_offered_cases_to_take(app: Flask, db_session: Session,
         assert str(TAKE_IS_FOR_ASSESSORS) in page
     db_session.refresh(case)
     assert case.state is State.SUBMITTED
+
+
+def test_the_council_reads_states_in_its_own_words(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    assessor = as_user(app, w.assessor)
+    response = act(assessor, case.id, "request_evidence", "Skicka en bild av svetsfogen")
+    assert response.status_code == 302
+    flashed = assessor.get(response.headers["Location"]).get_data(as_text=True)
+    queue = assessor.get("/validation/queue").get_data(as_text=True)
+    assert '<option value="awaiting_learner">Väntar på deltagaren</option>' in queue
+    assert "<td>Väntar på deltagaren</td>" in queue
+    for page in (queue, flashed):
+        assert "Väntar på att du lägger till underlag" not in page
+    assert "Väntar på deltagaren" in flashed
+    learner = as_user(app, w.learner)
+    mine = learner.get(f"/validation/cases/{case.id}").get_data(as_text=True)
+    assert "Väntar på att du lägger till underlag" in mine
