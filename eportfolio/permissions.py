@@ -43,6 +43,7 @@ class Permission(StrEnum):
     ACCOUNT_ERASE = "privacy:own_account:erase"
     COUNCIL_MANAGE = "validation:council:manage"
     CASE_CREATE = "validation:case:create"
+    CASE_TAKE = "validation:case:take"
     CREDENTIAL_HOLD = "credentials:own:view"
     CREDENTIAL_REVOKE = "credentials:credential:revoke"
 
@@ -144,6 +145,8 @@ policy(Permission.ACCOUNT_ERASE)(lambda user, obj: obj is None or obj.id == user
 # Validation: case-level parts (assessor of the case, chair, learner) are decided in services.
 policy(Permission.COUNCIL_MANAGE)(_has("coordinator", "admin"))
 policy(Permission.CASE_CREATE)(_has("learner"))
+# Four eyes: only assessors take and assess cases; a chair approves what another assessed.
+policy(Permission.CASE_TAKE)(_has("assessor"))
 policy(Permission.CREDENTIAL_HOLD)(_has("learner"))
 policy(Permission.CREDENTIAL_REVOKE)(_has("chair"))
 

@@ -28,6 +28,7 @@ class CredentialOut(Schema):
     case_id = fields.Integer(allow_none=True)
     issued_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
+    revoked_reason = fields.String(allow_none=True)
     verify_url = fields.String()
 
 
@@ -43,11 +44,15 @@ class VerifyIn(BaseSchema):
 
 class VerifyOut(Schema):
     state = fields.String(
-        metadata={"description": "valid, revoked, signature_invalid, unknown_issuer, expired, …"}
+        metadata={
+            "description": "valid, revoked, signature_invalid, unknown_issuer, expired, "
+            "altered (a JSON download whose readable part differs from its signed jwt), …"
+        }
     )
     issuer = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     skills = fields.List(fields.Dict())
+    revoked_at = fields.DateTime(allow_none=True)
 
 
 def _out(issued: IssuedCredential) -> dict[str, Any]:
@@ -58,6 +63,7 @@ def _out(issued: IssuedCredential) -> dict[str, Any]:
         "case_id": issued.case_id,
         "issued_at": issued.issued_at,
         "revoked_at": issued.revoked_at,
+        "revoked_reason": issued.revoked_reason,
         "verify_url": core.credential_url(services.base_url(), issued.uuid),
     }
 
@@ -106,7 +112,12 @@ class Verify(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Verify a credential (VC-JWT, or the JSON download holding it); no login needed."""
         result = services.verify_token(db.session, data["credential"])
-        answer: dict[str, Any] = {"state": result.state, "issuer": result.issuer_id, "skills": []}
+        answer: dict[str, Any] = {
+            "state": result.state,
+            "issuer": result.issuer_id,
+            "skills": [],
+            "revoked_at": result.revoked_at,
+        }
         if result.credential is not None:
             try:
                 summary = core.summarise(result.credential)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuidlib
+from dataclasses import replace
 from typing import Any
 
 from flask import current_app, has_request_context, request
@@ -181,11 +182,17 @@ def owned_credential(session: Session, user: User, credential_uuid: str) -> Issu
     return issued
 
 
-def revoke(session: Session, user: User, credential_uuid: str, reason: str) -> IssuedCredential:
-    """Revoke a credential; only the chair of the issuing council may, and must say why."""
+def revocable(session: Session, user: User, credential_uuid: str) -> IssuedCredential:
+    """Return a credential the user may revoke (they chair its council); NotFound otherwise."""
     issued = by_uuid(session, credential_uuid)
     if issued is None or issued.council_id not in {o.id for o in user.organisations(Role.CHAIR)}:
         raise NotFound(_l("No such credential."))
+    return issued
+
+
+def revoke(session: Session, user: User, credential_uuid: str, reason: str) -> IssuedCredential:
+    """Revoke a credential; only the chair of the issuing council may, and must say why."""
+    issued = revocable(session, user, credential_uuid)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_l("Write why the credential is revoked.")]})
     if issued.revoked_at is None:
@@ -280,10 +287,25 @@ def _status_lookup(session: Session) -> Any:
     return lookup
 
 
-def verify_token(session: Session, token: str) -> core.VerificationResult:
+def verify_token(session: Session, text: str) -> core.VerificationResult:
     """Verify a pasted or uploaded credential (VC-JWT, or the JSON download holding one)."""
-    token = _token_of(token)
-    return core.verify_credential(token, _jwks_lookup(session), _status_lookup(session), utcnow())
+    token, readable = _token_of(text)
+    result = core.verify_credential(token, _jwks_lookup(session), _status_lookup(session), utcnow())
+    if result.state == "revoked" and result.credential is not None:
+        # The signature is the council's own, so the id names a credential issued here.
+        issued = by_uuid(session, str(result.credential.get("id", "")).rsplit("/", 1)[-1])
+        if issued is not None and issued.revoked_at is not None:
+            result = replace(result, revoked_at=issued.revoked_at)
+    # People read the JSON, not the token: a changed name or level must not pass as genuine.
+    if (
+        readable is not None
+        and result.credential is not None
+        and not _readable_agrees(readable, result.credential)
+    ):
+        result = replace(
+            result, state="altered", reason="the readable credential differs from the signed"
+        )
+    return result
 
 
 def verify_uuid(session: Session, credential_uuid: str) -> core.VerificationResult | None:
@@ -297,23 +319,36 @@ def verify_uuid(session: Session, credential_uuid: str) -> core.VerificationResu
         revoked = core.is_revoked(lst.bits, issued.status_index)
         issuer = core.issuer_id(base_url(), issued.council_id)
         return core.VerificationResult(
-            "revoked" if revoked else "valid", None, issuer, None, reason=ERASED
+            "revoked" if revoked else "valid",
+            None,
+            issuer,
+            None,
+            reason=ERASED,
+            revoked_at=issued.revoked_at if revoked else None,
         )
     return verify_token(session, issued.token)
 
 
-def _token_of(text: str) -> str:
+def _token_of(text: str) -> tuple[str, dict[str, Any] | None]:
+    """Return the VC-JWT in ``text`` and, for the JSON download, the rest of the document."""
     import json
 
     text = (text or "").strip()
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except ValueError:
-            return text
+        except (ValueError, RecursionError):
+            return text, None
         if isinstance(data, dict) and isinstance(data.get("jwt"), str):
-            return str(data["jwt"])
-    return text
+            return str(data["jwt"]), {k: v for k, v in data.items() if k != "jwt"}
+    return text, None
+
+
+def _readable_agrees(readable: dict[str, Any], signed: dict[str, Any]) -> bool:
+    """Return whether the download's readable fields say exactly what the token signs."""
+    if "credential" in readable and readable["credential"] != signed:
+        return False
+    return "verify" not in readable or readable["verify"] == signed.get("id")
 
 
 def download_document(issued: IssuedCredential) -> dict[str, Any]:

@@ -37,6 +37,7 @@ State = Literal[
     "not_yet_valid",
     "status_unavailable",
     "malformed",
+    "altered",  # a JSON download whose readable part differs from its signed token
 ]
 JwksLookup = Callable[[str], dict[str, Any] | None]
 StatusLookup = Callable[[str], bytes | None]
@@ -77,6 +78,8 @@ class VerificationResult:
     issuer_id: str | None = None
     kid: str | None = None
     reason: str = ""
+    # Known only to the issuing app (the status list holds a bit, not a date).
+    revoked_at: datetime | None = None
 
     @property
     def is_valid(self) -> bool:

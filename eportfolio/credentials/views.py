@@ -12,10 +12,12 @@ from flask_login import current_user
 from eportfolio import credentials as core
 from eportfolio.credentials import services
 from eportfolio.db import db
-from eportfolio.errors import DomainError, NotFound
+from eportfolio.errors import DomainError
 from eportfolio.permissions import PUBLIC, Permission, access, requires
 from eportfolio.schemas import load
 from eportfolio.validation.schemas import RevokeSchema
+from eportfolio.validation.services import case_for
+from eportfolio.validation.views import case_page
 
 bp = Blueprint("credentials", __name__)
 MAX_UPLOAD = 1_000_000
@@ -133,16 +135,19 @@ def certificate(credential_uuid: str) -> str:
 
 @bp.post("/credentials/<credential_uuid>/revoke")
 @access(requires(Permission.CREDENTIAL_REVOKE))
-def revoke(credential_uuid: str) -> Response:
+def revoke(credential_uuid: str) -> Response | tuple[str, int]:
+    issued = services.revocable(db.session, current_user, credential_uuid)
     try:
         data = load(RevokeSchema(), request.form.to_dict())
+        services.revoke(db.session, current_user, credential_uuid, data["reason"])
     except DomainError as exc:
-        issued = services.by_uuid(db.session, credential_uuid)
-        if issued is None or issued.case_id is None:
-            raise NotFound(_("No such credential.")) from exc
-        flash(" ".join(str(m) for ms in exc.errors.values() for m in ms), "error")
-        return redirect(url_for("validation.case", case_id=issued.case_id))  # type: ignore[return-value]
-    issued = services.revoke(db.session, current_user, credential_uuid, data["reason"])
+        if exc.status != 422 or issued.case_id is None:
+            raise
+        # The form sits on the case page: show it again with the reason typed and the message.
+        case = case_for(db.session, current_user, issued.case_id)
+        field = f"revoke-reason-{issued.id}"
+        errors = {field: [m for ms in exc.errors.values() for m in ms]}
+        return case_page(case, errors, 422, posted=f"revoke-{issued.id}")
     flash(_("The credential is revoked. The status list says so from now on."), "success")
     if issued.case_id:
         return redirect(url_for("validation.case", case_id=issued.case_id))  # type: ignore[return-value]

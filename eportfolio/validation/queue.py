@@ -36,6 +36,8 @@ def queue(session: Session, user: User, filters: dict[str, Any]) -> list[QueueIt
         select(ValidationCase)
         .where(ValidationCase.council_id.in_(_councils(user)))
         .where(ValidationCase.state.in_([s for s in states if s is not State.DRAFT]))
+        # A draft the learner withdrew before sending it never reached the council.
+        .where(ValidationCase.submitted_at.is_not(None))
         .order_by(ValidationCase.submitted_at, ValidationCase.id)
     )
     if filters.get("occupation_id"):

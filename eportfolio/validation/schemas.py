@@ -79,7 +79,10 @@ class MemberSchema(BaseSchema):
 class RevokeSchema(BaseSchema):
     reason = _text(
         required=True,
-        validate=validate.Length(min=1, max=2000, error=N_("Write why the credential is revoked.")),
+        validate=[
+            validate.Length(min=1, error=N_("Write why the credential is revoked.")),
+            validate.Length(max=2000, error=N_("Write at most 2,000 characters.")),
+        ],
     )
 
 

@@ -58,11 +58,16 @@ def parts_of(session: Session, user: User, case: ValidationCase) -> set[Part]:
     return parts
 
 
+def was_submitted(case: ValidationCase) -> bool:
+    """Return whether the learner ever sent the case; a draft withdrawn unsent never was."""
+    return case.state is not State.DRAFT and case.submitted_at is not None
+
+
 def can_view(session: Session, user: User, case: ValidationCase) -> bool:
     """The learner, and members of the case's council without a conflict once it is submitted."""
     if case.learner_id == user.id:
         return True
-    if case.state is State.DRAFT:
+    if not was_submitted(case):
         return False
     return bool(parts_of(session, user, case))
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from eportfolio.credentials import services as credentials
 from eportfolio.db import db
 from eportfolio.errors import DomainError
-from eportfolio.permissions import AUTHENTICATED, Permission, access, requires
+from eportfolio.permissions import AUTHENTICATED, Permission, access, can, requires
 from eportfolio.portfolios.services import portfolio_for
 from eportfolio.schemas import load
 from eportfolio.validation import councils, queue, services
@@ -75,7 +75,10 @@ def new_case() -> Page:
     ), 422 if errors else 200
 
 
-def _case_page(case: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Page:
+def case_page(
+    case: Any, errors: dict[str, Any] | None = None, status: int = 200, posted: str = ""
+) -> Page:
+    """Render the case; after an error, ``posted`` names the form whose typed values come back."""
     session = db.session
     parts = services.parts_of(session, current_user, case)
     issued = credentials.credentials_of_case(session, case.id)
@@ -97,13 +100,14 @@ def _case_page(case: Any, errors: dict[str, Any] | None = None, status: int = 20
         draft_claims=draft_claims,
         errors=errors or {},
         form=request.form if errors else {},
+        posted=posted if errors else "",
     ), status
 
 
 @bp.get("/cases/<int:case_id>")
 @access(AUTHENTICATED)
 def case(case_id: int) -> Page:
-    return _case_page(services.case_for(db.session, current_user, case_id))
+    return case_page(services.case_for(db.session, current_user, case_id))
 
 
 @bp.post("/cases/<int:case_id>/actions/<action>")
@@ -116,8 +120,9 @@ def act(case_id: int, action: str) -> Page:
     except DomainError as exc:
         if exc.status != 422:
             raise
-        return _case_page(item, exc.errors, 422)
-    flash(_("Done: the case is now “%(state)s”.", state=str(STATE_NAMES[item.state])), "success")
+        return case_page(item, exc.errors, 422, posted=f"action-{action}")
+    state = case_state(item.state, for_learner=item.learner_id == current_user.id)
+    flash(_("Done: the case is now “%(state)s”.", state=state), "success")
     if action == Action.RELEASE:
         return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
     return redirect(url_for("validation.case", case_id=item.id))  # type: ignore[return-value]
@@ -134,7 +139,7 @@ def assess(case_id: int, claim_id: int) -> Page:
         if exc.status != 422:
             raise
         errors = {f"{k}-{claim_id}" if k != "_schema" else k: v for k, v in exc.errors.items()}
-        return _case_page(item, errors, 422)
+        return case_page(item, errors, 422, posted=f"claim-{claim_id}")
     flash(_("The assessment is saved."), "success")
     return redirect(url_for("validation.case", case_id=item.id, _anchor=f"claim-{claim_id}"))  # type: ignore[return-value]
 
@@ -166,6 +171,8 @@ def queue_page() -> Page:
         errors=errors,
         states=[s for s in State if s is not State.DRAFT],
         occupations=queue.scope_occupations(db.session, current_user),
+        can_take=can(current_user, Permission.CASE_TAKE),
+        take_is_for_assessors=TAKE_IS_FOR_ASSESSORS,
         municipalities=queue.municipalities(db.session),
     ), 422 if errors else 200
 
@@ -173,12 +180,21 @@ def queue_page() -> Page:
 @bp.post("/queue/take-next")
 @access(requires(Permission.ASSESSOR_HOME))
 def take_next() -> Response:
+    if not can(current_user, Permission.CASE_TAKE):
+        flash(str(TAKE_IS_FOR_ASSESSORS), "info")
+        return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
     item = queue.take_next(db.session, current_user)
     if item is None:
         flash(_("There is no case for you to take right now."), "info")
         return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
     return redirect(url_for("validation.case", case_id=item.id))  # type: ignore[return-value]
 
+
+# Four eyes (states.py): TAKE needs an assessor's part, so a chair who is no assessor never takes.
+TAKE_IS_FOR_ASSESSORS = _l(
+    "As chair you do not take cases: an assessor takes and assesses each case, and you approve "
+    "it once it is assessed."
+)
 
 STATE_NAMES = {
     State.DRAFT: _l("Draft"),
@@ -193,6 +209,11 @@ STATE_NAMES = {
 }
 
 
+# The council reads a state from its own side: only to the learner is the learner "you".
+COUNCIL_STATE_NAMES = {**STATE_NAMES, State.AWAITING_LEARNER: _l("Waiting for the learner")}
+
+
 @bp.app_template_filter("case_state")
-def case_state(state: State) -> str:
-    return str(STATE_NAMES[State(state)])
+def case_state(state: State, for_learner: bool = True) -> str:
+    """Name a state in the learner's words, or (``for_learner=False``) in the council's."""
+    return str((STATE_NAMES if for_learner else COUNCIL_STATE_NAMES)[State(state)])

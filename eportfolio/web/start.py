@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from eportfolio.accounts.models import OrgStatus, Role, User
+from eportfolio.permissions import Permission, can
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,10 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                 [
                     Action(
                         _l("Review queue"),
-                        _l("Take the oldest case and assess the skill claims."),
+                        # Four eyes: a chair who is no assessor follows cases but never takes one.
+                        _l("Take the oldest case and assess the skill claims.")
+                        if can(user, Permission.CASE_TAKE)
+                        else _l("Follow the cases of your valideringsråd."),
                         url_for("validation.queue_page"),
                     ),
                 ],

@@ -259,3 +259,92 @@ def test_issuer_profile_names_its_keys(
     profile = client.get(f"/councils/{w.council.id}").get_json()
     assert profile["id"] == f"https://localhost/councils/{w.council.id}"
     assert profile["verificationMethod"] and profile["name"] == w.council.name
+
+
+def test_a_revocation_without_a_good_reason_is_a_form_error_that_keeps_the_text(
+    client: FlaskClient, w: VWorld, issued: IssuedCredential
+) -> None:
+    login(client, w.chair)
+    case_page = f"/validation/cases/{issued.case_id}"
+    field = f"revoke-reason-{issued.id}"
+
+    def revoke(reason: str) -> tuple[int, str]:
+        response = post_form(
+            client, f"/credentials/{issued.uuid}/revoke", {"reason": reason}, token_from=case_page
+        )
+        return response.status_code, response.get_data(as_text=True)
+
+    status, page = revoke("   ")
+    assert status == 422
+    assert f'id="{field}-error"' in page and "Skriv varför intyget återkallas." in page
+    assert f'href="#{field}"' in page  # the error summary leads to the field
+    too_long = "Utfärdat på fel underlag. " * 80  # over 2,000 characters
+    status, page = revoke(too_long)
+    assert status == 422
+    assert "Skriv högst 2 000 tecken." in page
+    assert "Skriv varför intyget återkallas." not in page
+    assert f">{too_long}</textarea>" in page  # what the chair typed is still there
+    assert status_bit(client, w, issued) is False
+
+
+def test_the_holder_sees_why_and_verifiers_see_when_it_was_revoked(
+    client: FlaskClient, w: VWorld, issued: IssuedCredential
+) -> None:
+    login(client, w.chair)
+    response = post_form(
+        client,
+        f"/credentials/{issued.uuid}/revoke",
+        {"reason": "Provbiten var inte sökandens egen"},
+        token_from=f"/validation/cases/{issued.case_id}",
+    )
+    assert response.status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    login(client, w.learner)
+    page = client.get(f"/validation/cases/{issued.case_id}").get_data(as_text=True)
+    assert "Provbiten var inte sökandens egen" in page and today in page
+    listed = client.get("/api/v1/credentials").get_json()
+    assert listed[0]["revoked_reason"] == "Provbiten var inte sökandens egen"
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+    for page in (
+        client.get(f"/verify/{issued.uuid}").get_data(as_text=True),
+        post_form(client, "/verify", {"credential": issued.token}).get_data(as_text=True),
+    ):
+        assert 'data-state="revoked"' in page
+        assert f"<dt>Återkallad</dt><dd>{today}</dd>" in page
+        assert "Provbiten" not in page  # the reason is for the holder, not the public
+    answer = client.post("/api/v1/verify", json={"credential": issued.token}).get_json()
+    assert answer["state"] == "revoked" and answer["revoked_at"].startswith(today)
+
+
+def test_a_download_whose_readable_part_was_edited_is_not_genuine(
+    client: FlaskClient, w: VWorld, issued: IssuedCredential
+) -> None:
+    document = download(client, w, issued)
+
+    def verdicts(edit: Callable[[dict[str, Any]], None]) -> tuple[str, str]:
+        changed = json.loads(json.dumps(document))
+        edit(changed)
+        text = json.dumps(changed, ensure_ascii=False)
+        page = post_form(client, "/verify", {"credential": text}).get_data(as_text=True)
+        answer = client.post("/api/v1/verify", json={"credential": text}).get_json()
+        return page.split('data-state="')[1].split('"')[0], answer["state"]
+
+    assert verdicts(lambda d: None) == ("valid", "valid")
+
+    def rename(d: dict[str, Any]) -> None:
+        d["credential"]["name"] = "Yrkesbevis: svetsare"
+
+    def raise_level(d: dict[str, Any]) -> None:
+        d["credential"]["credentialSubject"]["result"][0]["value"] = "4"
+
+    def move_link(d: dict[str, Any]) -> None:
+        d["verify"] = "https://elsewhere.example/verify/x"
+
+    for edit in (rename, raise_level, move_link):
+        assert verdicts(edit) == ("altered", "altered"), edit.__name__
+    # The page shows what was really signed, not the edited text.
+    changed = json.loads(json.dumps(document))
+    rename(changed)
+    page = post_form(client, "/verify", {"credential": json.dumps(changed)}).get_data(as_text=True)
+    assert "Yrkesbevis: svetsare" not in page and "notice-error" in page

@@ -12,8 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from eportfolio.mail import outbox_messages
+from eportfolio.validation import services
 from eportfolio.validation.models import ValidationCase
-from eportfolio.validation.states import State
+from eportfolio.validation.states import Action, State
+from eportfolio.validation.views import TAKE_IS_FOR_ASSESSORS
 from tests.conftest import csrf_token, login, post_form
 from tests.validation_world import VWorld, build
 
@@ -194,3 +196,120 @@ def test_the_openapi_document_lists_the_validation_and_credential_api(client: Fl
         "/api/v1/verify",
     ):
         assert path in paths, path
+
+
+def _taken(app: Flask, session: Session, w: VWorld) -> ValidationCase:
+    """Return a submitted case of two skills, held by ``w.assessor``."""
+    with app.test_request_context():
+        case = services.create_case(session, w.learner, w.council.id, w.claim_ids[:2])
+        services.transition(session, w.learner, case, Action.SUBMIT)
+        services.transition(session, w.assessor, case, Action.TAKE)
+    return case
+
+
+def test_an_assessment_error_keeps_what_the_assessor_typed(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    claim = case.claims[0]
+    assessor = as_user(app, w.assessor)
+    response = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/claims/{claim.id}",
+        {"method": "practical_test", "decision": "verified", "rationale": "Svetsade en provbit"},
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    form = page.split(f'id="claim-{claim.id}"')[1].split("</form>")[0]
+    assert re.search(r'<option value="practical_test" selected>', form)
+    assert re.search(r'id="verified-\d+" name="decision" value="verified" checked', form)
+    assert ">Svetsade en provbit</textarea>" in form
+    # The message stands beside the level, and the summary links to it.
+    assert f'id="verified_level-{claim.id}-error"' in form
+    assert "Välj den nivå du har bekräftat." in form
+    assert f'href="#verified_level-{claim.id}"' in page
+    # The other claim's form is not filled with this one's answers.
+    other = page.split(f'id="claim-{case.claims[1].id}"')[1].split("</form>")[0]
+    assert "Svetsade en provbit" not in other and " checked" not in other
+    db_session.refresh(claim)
+    assert claim.decision is None  # nothing was saved
+
+
+def test_a_draft_withdrawn_before_it_was_sent_never_reaches_the_council(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    learner = as_user(app, w.learner)
+    headers = {"X-CSRFToken": csrf_token(learner, "/account")}
+
+    def withdrawn(submit: bool) -> int:
+        created = learner.post(
+            "/api/v1/validation/cases",
+            json={"council_id": w.council.id, "claim_ids": w.claim_ids[:1], "submit": submit},
+            headers=headers,
+        ).get_json()
+        moved = learner.post(
+            f"/api/v1/validation/cases/{created['id']}/transitions",
+            json={"action": "withdraw"},
+            headers=headers,
+        )
+        assert moved.get_json()["state"] == "withdrawn"
+        return int(created["id"])
+
+    unsent, sent = withdrawn(submit=False), withdrawn(submit=True)
+    for member in (w.assessor, w.chair):
+        client = as_user(app, member)
+        for query in ("", "?state=withdrawn"):
+            listed = client.get(f"/api/v1/validation/queue{query}").get_json()
+            assert [i["id"] for i in listed["items"]] == [sent]
+            page = client.get(f"/validation/queue{query}").get_data(as_text=True)
+            assert f"/validation/cases/{sent}" in page
+            assert f"/validation/cases/{unsent}" not in page
+        assert client.get(f"/validation/cases/{unsent}").status_code == 404
+        assert client.get(f"/api/v1/validation/cases/{unsent}").status_code == 404
+        assert client.get(f"/validation/cases/{sent}").status_code == 200
+    assert learner.get(f"/validation/cases/{unsent}").status_code == 200  # still the learner's
+
+
+def test_the_chair_is_not_offered_cases_to_take(app: Flask, db_session: Session, w: VWorld) -> None:
+    with app.test_request_context():
+        case = services.create_case(db_session, w.learner, w.council.id, w.claim_ids[:1])
+        services.transition(db_session, w.learner, case, Action.SUBMIT)
+    assessor = as_user(app, w.assessor)
+    assert "Ta det äldsta ärendet" in assessor.get("/").get_data(as_text=True)
+    assert "/validation/queue/take-next" in assessor.get("/validation/queue").get_data(as_text=True)
+
+    chair = as_user(app, w.chair)
+    assert "Ta det äldsta ärendet" not in chair.get("/").get_data(as_text=True)
+    queue = chair.get("/validation/queue").get_data(as_text=True)
+    assert f"/validation/cases/{case.id}" in queue  # the chair follows the case …
+    assert "/validation/queue/take-next" not in queue  # … but is not offered to take it
+    assert "Ta nästa ärende" not in queue
+    # Posting anyway explains why instead of claiming there is no case.
+    response = post_form(chair, "/validation/queue/take-next", {}, token_from="/validation/queue")
+    assert response.status_code == 302
+    page = chair.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Det finns inget ärende för dig" not in page
+    with app.test_request_context():  # in the page's language, whatever its translation
+        assert str(TAKE_IS_FOR_ASSESSORS) in page
+    db_session.refresh(case)
+    assert case.state is State.SUBMITTED
+
+
+def test_the_council_reads_states_in_its_own_words(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    assessor = as_user(app, w.assessor)
+    response = act(assessor, case.id, "request_evidence", "Skicka en bild av svetsfogen")
+    assert response.status_code == 302
+    flashed = assessor.get(response.headers["Location"]).get_data(as_text=True)
+    queue = assessor.get("/validation/queue").get_data(as_text=True)
+    assert '<option value="awaiting_learner">Väntar på deltagaren</option>' in queue
+    assert "<td>Väntar på deltagaren</td>" in queue
+    for page in (queue, flashed):
+        assert "Väntar på att du lägger till underlag" not in page
+    assert "Väntar på deltagaren" in flashed
+    learner = as_user(app, w.learner)
+    mine = learner.get(f"/validation/cases/{case.id}").get_data(as_text=True)
+    assert "Väntar på att du lägger till underlag" in mine
