@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,8 +67,22 @@ def healthz() -> tuple[Response, int]:
     return jsonify(status="ok", database="ok"), 200
 
 
+# Skåne Nordost's clock: times are stored in UTC and shown as people there read a clock.
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Show a stored (UTC) moment in Swedish time; naive values are UTC, as SQLite returns them."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(LOCAL_ZONE).strftime(fmt)
+
+
 def init_templates(app: Flask) -> None:
     app.jinja_env.filters["zip"] = lambda left, right: list(zip(left, right, strict=False))
+    app.jinja_env.filters["local"] = local_time
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
