@@ -15,6 +15,9 @@ from eportfolio.portfolios.models import Portfolio
 from eportfolio.taxonomy_store.models import Concept, ConceptRelation, ShortageAssessment
 
 MIN_GAIN = 0.5  # points; a smaller gain would show as "+0 points"
+# Per cent of a target's skill points a learner must meet for it to be said to fit: a need
+# that only language and place put at 17 points, or an occupation at 0 %, fits no one.
+MIN_FIT = 5.0
 
 # How strongly a recruitment situation counts when ranking bristyrken (fit x shortage).
 SHORTAGE = {"brist": 1.0, "balans": 0.5, "överskott": 0.15}
@@ -123,5 +126,5 @@ def recommend(session: Session, portfolio: Portfolio, k: int = 5) -> dict[str, l
             )
             for f in group
         ]
-        out[key] = [s for s in out[key] if s.target is not None]
+        out[key] = [s for s in out[key] if s.target is not None and s.fit >= MIN_FIT]
     return out

@@ -350,3 +350,21 @@ def test_a_too_long_contact_message_stays_in_the_form_and_headlines_stay_private
     # Shortlisting says where the candidate stands, and the button says what it will do.
     post_form(client, f"{candidate}/shortlist", {}, token_from=candidate)
     assert "Ta bort från kortlistan" in client.get(candidate).get_data(as_text=True)
+
+
+def test_a_learner_without_skills_is_not_told_that_needs_or_occupations_fit(
+    client: FlaskClient, demo: dict[str, Any], create_user: Any, db_session: Session
+) -> None:
+    """Language and place alone put a need at some points; that is no fit to show."""
+    from eportfolio.demo.cli import load_demo_need
+
+    load_demo_need(db_session)
+    newcomer = create_user("learner")
+    login(client, newcomer)
+    client.get("/portfolio")
+    page = client.get("/matches").get_data(as_text=True)
+    assert "Svetsare till verkstaden i Broby" not in page and " 0 %" not in page
+    assert "Inget öppet behov passar dig än." in page
+    amira = FlaskClient(client.application, use_cookies=True)
+    login(amira, demo["larande"])
+    assert "Svetsare till verkstaden i Broby" in amira.get("/matches").get_data(as_text=True)
