@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,12 +137,34 @@ def needs_of(session: Session, user: User) -> list[Need]:
     )
 
 
-def skills_from_ad(session: Session, text: str) -> list[tuple[Concept, str]]:
-    """Suggest need skills from a pasted job ad: (skill, the words that named it)."""
-    return [
-        (f.concept, text[f.mention.start : f.mention.end])
-        for f in taxonomy_search.find_mentions(session, text)
-    ]
+# Words by which Swedish and English ads mark a skill as an advantage rather than a must.
+_MERIT = re.compile(
+    r"meriterande|meriterar|merit|önskvärd|önskvärt|fördel|plus\b|desirable|advantage|"
+    r"nice to have|is a plus|preferred",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+@dataclass(frozen=True)
+class AdSkill:
+    """A skill named in a pasted job ad, with the words that named it."""
+
+    concept: Concept
+    words: str
+    must: bool  # False when its sentence calls it an advantage ("meriterande")
+
+
+def skills_from_ad(session: Session, text: str) -> list[AdSkill]:
+    """Suggest need skills from a pasted job ad, must or nice by the sentence around them."""
+    found = []
+    for f in taxonomy_search.find_mentions(session, text):
+        start, end = f.mention.start, f.mention.end
+        before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+        after = _SENTENCE_END.search(text, end)
+        sentence = text[(before[-1] if before else 0) : (after.start() if after else len(text))]
+        found.append(AdSkill(f.concept, text[start:end], not _MERIT.search(sentence)))
+    return found
 
 
 def to_record(need: Need) -> MatchNeed:

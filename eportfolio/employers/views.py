@@ -78,17 +78,34 @@ def _rows_shown(form: dict[str, Any]) -> int:
 
 
 def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
-    """Fill empty skill rows with the skills found in the pasted ad (nothing is saved)."""
+    """Fill empty rows with what the pasted ad names (nothing is saved): skills, must or nice
+    by their sentence, and languages (named as skills in the taxonomy) as language rows."""
     found = services.skills_from_ad(db.session, form.get("text") or "")
+    lang = _lang()
     taken = {form.get(f"skill_{n}", "").strip().casefold() for n in range(1, MAX_SKILLS + 1)}
     free = [n for n in range(1, MAX_SKILLS + 1) if not form.get(f"skill_{n}", "").strip()]
+    languages = {
+        name.casefold(): code for locale in ("sv", "en") for code, name in language_options(locale)
+    }
+    asked = {form.get(f"language_{n}") for n in range(1, 3)} - {None, ""}
+    free_languages = [n for n in range(1, 3) if not form.get(f"language_{n}")]
     rows: dict[str, Any] = {}
-    for (concept, _words), n in zip(
-        [f for f in found if f[0].label(_lang()).casefold() not in taken], free, strict=False
-    ):
-        rows[f"skill_{n}"] = rows[f"concept_for_{n}"] = concept.label(_lang())
-        rows[f"concept_{n}"] = str(concept.id)
-        rows[f"kind_{n}"], rows[f"level_{n}"] = "must", "2"
+    skills = []
+    for item in found:
+        code = languages.get(item.concept.label("sv").casefold()) or languages.get(
+            item.concept.label("en").casefold()
+        )
+        if code is None:
+            if item.concept.label(lang).casefold() not in taken:
+                skills.append(item)
+        elif code not in asked and free_languages:
+            n = free_languages.pop(0)
+            rows[f"language_{n}"], rows[f"cefr_{n}"] = code, "B1"
+            asked.add(code)
+    for item, n in zip(skills, free, strict=False):
+        rows[f"skill_{n}"] = rows[f"concept_for_{n}"] = item.concept.label(lang)
+        rows[f"concept_{n}"] = str(item.concept.id)
+        rows[f"kind_{n}"], rows[f"level_{n}"] = ("must" if item.must else "nice"), "2"
     if not found:
         flash(_("No skills were recognised in the text."), "info")
     return rows

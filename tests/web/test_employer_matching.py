@@ -368,3 +368,28 @@ def test_a_learner_without_skills_is_not_told_that_needs_or_occupations_fit(
     amira = FlaskClient(client.application, use_cookies=True)
     login(amira, demo["larande"])
     assert "Svetsare till verkstaden i Broby" in amira.get("/matches").get_data(as_text=True)
+
+
+def test_an_ad_fills_languages_as_languages_and_merits_as_nice_to_have(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    """'Svenska' is a language the candidates state with a level, not a skill row; what the
+    ad calls 'meriterande' is nice to have."""
+    login(client, demo["arbetsgivare"])
+    ad = (
+        "Vi söker en svetsare. Du behärskar TIG-svetsning. Svenska i tal och skrift krävs. "
+        "B-körkort är meriterande."
+    )
+    page = post_form(client, "/needs/new", {"title": "Svetsare", "text": ad, "action": "suggest"})
+    html = page.get_data(as_text=True)
+    rows = dict(re.findall(r'id="skill_(\d+)" name="skill_\d+" value="([^"]+)"', html))
+    assert "Svenska" not in rows.values() and {"TIG-svetsning", "B-körkort"} <= set(rows.values())
+    language = html.split('id="language_1"')[1].split("</select>")[0]
+    assert '<option value="sv" selected>' in language
+    kinds = {
+        rows[n]: re.search(
+            r'<option value="(\w+)" selected>', html.split(f'id="kind_{n}"')[1]
+        ).group(1)
+        for n in rows
+    }
+    assert kinds["TIG-svetsning"] == "must" and kinds["B-körkort"] == "nice"
