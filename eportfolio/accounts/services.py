@@ -125,7 +125,10 @@ def register_employer(session: Session, data: dict[str, Any]) -> User:
     """Create an employer account and its organisation, pending a coordinator's approval."""
     if session.scalar(select(Organisation).where(Organisation.org_number == data["org_number"])):
         raise Conflict(
-            _l("This organisation is already registered. Ask its contact person to add you."),
+            _l(
+                "This organisation is already registered. Only the person who registered it "
+                "can log in for it so far: ask them, or the coordinators, for help."
+            ),
             field="org_number",
         )
     org = Organisation(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
@@ -10,6 +12,7 @@ from eportfolio.portfolios.models import CEFR
 from eportfolio.schemas import N_, BaseSchema, Id
 
 MAX_SKILLS = 20
+SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 class NeedSkillSchema(BaseSchema):
@@ -94,6 +97,14 @@ class NeedSchema(BaseSchema):
                 languages.append({"language": lang, "min_cefr": data.get(f"cefr_{n}") or "B1"})
         out["skills"], out["languages"] = skills, languages
         return out
+
+    @validates_schema
+    def _start_ahead(self, data: dict[str, Any], **_: Any) -> None:
+        start = data.get("start_date")
+        if start is not None and start < dt.datetime.now(SWEDEN).date():
+            raise ValidationError(
+                {"start_date": [N_("Choose a start date from today on, or leave it empty.")]}
+            )
 
     @validates_schema
     def _enough(self, data: dict[str, Any], **_: Any) -> None:

@@ -337,8 +337,20 @@ def _teaching(concept_ids: list[int]) -> dict[int, list[Any]]:
 @access(requires(Permission.CONTACT_ANSWER))
 def contacts() -> str:
     """The learner's contact requests from employers."""
+    from eportfolio.privacy.services import identity_shared, matching_visible
+
+    found = services.requests_for_learner(db.session, current_user)
     return render_template(
-        "employers/contacts.html", requests=services.requests_for_learner(db.session, current_user)
+        "employers/contacts.html",
+        requests=found,
+        # A yes stands while the consent it gave stands; the learner may withdraw it later.
+        withdrawn={
+            r.id
+            for r in found
+            if r.state == "accepted"
+            and not identity_shared(db.session, current_user.id, r.need.organisation_id)
+        },
+        visible=matching_visible(db.session, current_user.id),
     )
 
 

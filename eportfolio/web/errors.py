@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -70,7 +71,19 @@ def _page(status: int, detail: Any = None) -> tuple[str, int]:
         status=status,
         title=TITLES.get(status, _("Error")),
         detail=detail or DETAILS.get(status),
+        back=_back(),
     ), status
+
+
+def _back() -> str | None:
+    """Return the page of this site the person came from (e.g. the form a refused POST was
+    sent from), so an error page is no dead end; None for other sites or the same page."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
+        return None
+    if referrer.path == request.path and request.method == "GET":
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def handle_http(exc: HTTPException) -> Any:

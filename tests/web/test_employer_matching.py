@@ -393,3 +393,78 @@ def test_an_ad_fills_languages_as_languages_and_merits_as_nice_to_have(
         for n in rows
     }
     assert kinds["TIG-svetsning"] == "must" and kinds["B-körkort"] == "nice"
+
+
+def test_a_withdrawn_yes_is_said_plainly_on_both_sides_and_work_history_shows_without_names(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    import datetime as dt
+
+    from eportfolio.portfolios.models import Experience
+
+    amira = db_session.scalar(select(Portfolio).where(Portfolio.user_id == demo["larande"].id))
+    assert amira is not None
+    amira.experiences.append(
+        Experience(
+            employer_name="Hemliga Verkstaden i Osby",
+            occupation_text="svetsare",
+            start=dt.date(2019, 3, 1),
+            end=dt.date(2023, 6, 1),
+            description="Min chef hette Sven",
+        )
+    )
+    db_session.flush()
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    candidate = f"{need_url}/candidates/{amira.pseudonym}"
+    page = client.get(candidate).get_data(as_text=True)
+    assert "Arbetslivserfarenhet och utbildning" in page and "2019–2023" in page
+    assert "Hemliga Verkstaden" not in page and "Sven" not in page
+    post_form(client, f"{candidate}/contact", {}, token_from=candidate)
+    learner = FlaskClient(client.application, use_cookies=True)
+    login(learner, demo["larande"])
+    contacts = learner.get("/contacts").get_data(as_text=True)
+    request_id = re.search(r'action="/contacts/(\d+)"', contacts).group(1)
+    post_form(learner, f"/contacts/{request_id}", {"answer": "accept"}, token_from="/contacts")
+    organisation = demo["arbetsgivare"].organisations()[0].id
+    post_form(
+        learner,
+        f"/privacy/consents/identity/{organisation}/withdraw",
+        {},
+        token_from="/privacy/consents",
+    )
+    after = client.get(candidate).get_data(as_text=True)
+    assert "Amira" not in after and "har sedan återkallat sitt samtycke" in after
+    assert "har sedan återkallat det" in learner.get("/contacts").get_data(as_text=True)
+
+
+def test_a_need_starting_in_the_past_or_with_too_long_text_is_refused_beside_the_field(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    login(client, demo["arbetsgivare"])
+    form = {"title": "Svetsare", "skill_1": "TIG-svetsning", "action": "save"}
+    past = post_form(client, "/needs/new", form | {"start_date": "2020-01-01"})
+    assert past.status_code == 422 and "Välj ett startdatum från och med i dag" in past.text
+    long = post_form(client, "/needs/new", form | {"text": "ord " * 5001})
+    assert long.status_code == 422 and 'id="text-error"' in long.text
+    assert ("ord " * 5001).strip() in long.text  # what was pasted stays
+
+
+def test_an_error_page_leads_back_to_the_form_and_a_dead_reset_link_to_a_new_one(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    dead = client.get("/password/reset/not-a-real-token")
+    assert dead.status_code == 404 and 'href="/password/forgot"' in dead.text
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    page = client.get(need_url).text
+    first = re.search(r'href="(/needs/\d+/candidates/K-\w+)"', page).group(1)
+    post_form(client, f"{first}/contact", {}, token_from=first)
+    twice = post_form(
+        client,
+        f"{first}/contact",
+        {},
+        token_from=first,
+        headers={"Referer": f"http://localhost{first}"},
+    )
+    assert twice.status_code == 409 and f'href="{first}"' in twice.text
