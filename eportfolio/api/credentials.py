@@ -14,7 +14,7 @@ from eportfolio.credentials import services
 from eportfolio.credentials.models import IssuedCredential
 from eportfolio.db import db
 from eportfolio.permissions import PUBLIC, Permission, requires
-from eportfolio.schemas import BaseSchema
+from eportfolio.schemas import BaseSchema, UtcDateTime
 from eportfolio.validation.schemas import RevokeSchema
 
 blp = Blueprint("api_credentials", __name__, description="Credentials and their verification")
@@ -26,8 +26,8 @@ class CredentialOut(Schema):
     kind = fields.String()
     title = fields.String(allow_none=True)
     case_id = fields.Integer(allow_none=True)
-    issued_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    issued_at = UtcDateTime()
+    revoked_at = UtcDateTime(allow_none=True)
     verify_url = fields.String()
 
 

@@ -15,7 +15,7 @@ from eportfolio.employers.recommendations import recommend
 from eportfolio.employers.schemas import ContactSchema, NeedSchema
 from eportfolio.permissions import Permission, requires
 from eportfolio.portfolios.services import portfolio_for
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, UtcDateTime
 
 blp = Blueprint("api_needs", __name__, description="Competence needs, matching and contact")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -90,7 +90,7 @@ class ContactOutSchema(BaseSchema):
     employer = fields.Function(lambda r: r.need.organisation.name)
     message = fields.String(allow_none=True)
     state = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 def _match(candidate: services.Candidate) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from eportfolio.regional import modules as catalogue
 from eportfolio.regional import report, services
 from eportfolio.regional.models import TrainingModule
 from eportfolio.regional.schemas import ModuleSchema, OverviewQuery, ThroughputQuery
-from eportfolio.schemas import Id, load
+from eportfolio.schemas import Id, UtcDateTime, load
 
 blp = Blueprint(
     "api_regional", __name__, description="Regional supply and demand, gaps, validation, training"
@@ -43,7 +43,7 @@ class OverviewSchema(Schema):
     group = fields.String(allow_none=True)
     threshold = fields.Float()
     near = fields.Float()
-    computed_at = fields.DateTime()
+    computed_at = UtcDateTime()
     up_to_date = fields.Boolean()
     ads_period = fields.String(allow_none=True)
     rows = fields.List(fields.Nested(SupplyRowSchema))
