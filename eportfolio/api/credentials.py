@@ -6,10 +6,10 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from eportfolio import credentials as core
+from eportfolio.api.openapi import Blueprint
 from eportfolio.credentials import services
 from eportfolio.credentials.models import IssuedCredential
 from eportfolio.db import db

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.employers import services
 from eportfolio.employers.recommendations import recommend
@@ -158,6 +158,7 @@ class MatchContact(MethodView):
 
     @blp.arguments(ContactSchema)
     @blp.response(201, ContactOutSchema)
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any], need_id: int, candidate: str) -> Any:
         """Ask a candidate for contact; they decide whether to reveal who they are."""
@@ -219,6 +220,7 @@ class MyContactRequest(MethodView):
 
     @blp.arguments(AnswerSchema)
     @blp.response(200, ContactOutSchema)
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any], request_id: int) -> Any:
         """Accept (share name and e-mail with that employer) or decline."""
