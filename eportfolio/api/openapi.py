@@ -12,6 +12,7 @@ from http import HTTPStatus
 from typing import Any
 
 import flask_smorest
+from flask import Response
 from flask.views import MethodView
 from marshmallow import INCLUDE, Schema, fields
 
@@ -86,8 +87,20 @@ def _refusals(rule: AccessRule | None, url: str, method: str) -> list[int]:
     return statuses
 
 
+def _no_content_type(response: Response) -> Response:
+    # flask-smorest builds every answer with jsonify, a 204 too: werkzeug drops the body but
+    # keeps "application/json", which promises a JSON body that is not there.
+    if response.status_code == HTTPStatus.NO_CONTENT:
+        del response.headers["Content-Type"]
+    return response
+
+
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint; documents the refusals of ``_refusals`` on every operation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.after_request(_no_content_type)
 
     def add_url_rule(
         self,

@@ -1,4 +1,4 @@
-"""The API answers as its OpenAPI document says: problem+json errors, date-times with offsets.
+"""The API answers as its OpenAPI document says: problem+json errors, offsets, empty 204s.
 
 Schemathesis's checks (status code, content type, body schema and formats) are the ones an
 audit with ``--checks all`` runs, here on chosen requests instead of generated ones.
@@ -159,3 +159,14 @@ def test_every_date_time_field_is_written_in_utc() -> None:
         if isinstance(field, fields.DateTime) and not isinstance(field, UtcDateTime)
     ]
     assert plain == []
+
+
+def test_no_content_answers_claim_no_content_type(
+    app: Flask, client: FlaskClient, create_user: Any
+) -> None:
+    auth = _token(client, create_user())
+    bare = FlaskClient(app, use_cookies=False)
+    token_id = bare.get(f"{API}/me/tokens", headers=auth).json[0]["id"]
+    response = bare.delete(f"{API}/me/tokens/{token_id}", headers=auth)
+    assert response.status_code == 204
+    assert response.data == b"" and "Content-Type" not in response.headers
