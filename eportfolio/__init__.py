@@ -6,9 +6,9 @@ import os
 from typing import Any
 
 from flask import Flask, Response, g
-from flask_smorest import Api
 from werkzeug.routing import IntegerConverter, Map
 
+from eportfolio.api.openapi import Api
 from eportfolio.config import load_config
 from eportfolio.db import ID_MAX, db
 from eportfolio.extensions import babel, csrf, limiter, login_manager, select_locale

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -69,6 +70,21 @@ class Id(fields.Integer):
         super().__init__(
             validate=validate.Range(1, ID_MAX, error=N_("There is no such item.")), **kwargs
         )
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored moment, written in RFC 3339 in UTC with its offset: ``…T08:30:00+00:00``.
+
+    Every stored time is UTC, but SQLite gives it back without a time zone and PostgreSQL in
+    the session's, so the same moment would be written one way fresh from the model and
+    another once read back. Use it for every date-time an answer holds.
+    """
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+            value = value.astimezone(dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class BaseSchema(Schema):

@@ -48,8 +48,10 @@ def _authenticate_bearer() -> None:
     header = request.headers.get("Authorization")
     if header is None or not is_api_request():
         return
-    scheme, _, secret = header.partition(" ")
-    user = accounts.user_for_token(db.session, secret.strip()) if scheme == "Bearer" else None
+    scheme, _, secret = header.strip().partition(" ")
+    # The scheme name is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
+    bearer = scheme.lower() == "bearer"
+    user = accounts.user_for_token(db.session, secret.strip()) if bearer else None
     if user is None:
         raise Unauthorized()
     g._login_user = user  # flask-login's per-request slot: this request only, no cookie set

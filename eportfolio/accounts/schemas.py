@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates
 
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, UtcDateTime
 
 ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
 
@@ -125,9 +125,9 @@ class TokenSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String()
     prefix = fields.String(metadata={"description": "First characters of the token."})
-    created_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    last_used_at = UtcDateTime(allow_none=True)
+    revoked_at = UtcDateTime(allow_none=True)
 
 
 class NewTokenSchema(TokenSchema):

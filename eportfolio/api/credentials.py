@@ -6,15 +6,15 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from eportfolio import credentials as core
+from eportfolio.api.openapi import Blueprint
 from eportfolio.credentials import services
 from eportfolio.credentials.models import IssuedCredential
 from eportfolio.db import db
 from eportfolio.permissions import PUBLIC, Permission, requires
-from eportfolio.schemas import BaseSchema
+from eportfolio.schemas import BaseSchema, UtcDateTime
 from eportfolio.validation.schemas import RevokeSchema
 
 blp = Blueprint("api_credentials", __name__, description="Credentials and their verification")
@@ -26,8 +26,8 @@ class CredentialOut(Schema):
     kind = fields.String()
     title = fields.String(allow_none=True)
     case_id = fields.Integer(allow_none=True)
-    issued_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    issued_at = UtcDateTime()
+    revoked_at = UtcDateTime(allow_none=True)
     revoked_reason = fields.String(allow_none=True)
     verify_url = fields.String()
 
@@ -52,7 +52,7 @@ class VerifyOut(Schema):
     issuer = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     skills = fields.List(fields.Dict())
-    revoked_at = fields.DateTime(allow_none=True)
+    revoked_at = UtcDateTime(allow_none=True)
 
 
 def _out(issued: IssuedCredential) -> dict[str, Any]:

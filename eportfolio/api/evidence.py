@@ -7,8 +7,8 @@ from typing import Any
 from flask import Response, request
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.evidence import services
 from eportfolio.evidence.schemas import AttachSchema, EvidenceSchema, LinkSchema, UploadSchema
@@ -29,6 +29,7 @@ EDIT = requires(Permission.PORTFOLIO_EDIT)
 
 
 def _own(permission: str) -> Portfolio:
+    # A guide holds no portfolio of their own: "not found" (404) on every route here.
     return services.resolve_portfolio(db.session, current_user, None, permission)
 
 
@@ -37,6 +38,7 @@ class EvidenceList(MethodView):
     access_rule = EDIT
 
     @blp.response(200, EvidenceSchema(many=True))
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(security=SECURITY)
     def get(self) -> list[Evidence]:
         """List the files and links of the learner's portfolio."""
@@ -45,6 +47,7 @@ class EvidenceList(MethodView):
 
     @blp.arguments(UploadSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, EvidenceSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any]) -> Evidence:
         """Upload a PDF, JPEG or PNG (multipart field `file`); its content decides its type."""
@@ -65,6 +68,7 @@ class EvidenceLinks(MethodView):
 
     @blp.arguments(LinkSchema)
     @blp.response(201, EvidenceSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any]) -> Evidence:
         """Add an http or https link as evidence."""

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from eportfolio.accounts import services
 from eportfolio.accounts.models import ApiToken
 from eportfolio.accounts.schemas import MeSchema, NewTokenSchema, TokenCreateSchema, TokenSchema
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.permissions import AUTHENTICATED
 

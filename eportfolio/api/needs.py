@@ -6,16 +6,16 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.employers import services
 from eportfolio.employers.recommendations import recommend
 from eportfolio.employers.schemas import ContactSchema, NeedSchema
 from eportfolio.permissions import Permission, requires
 from eportfolio.portfolios.services import portfolio_for
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, UtcDateTime
 
 blp = Blueprint("api_needs", __name__, description="Competence needs, matching and contact")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -97,7 +97,7 @@ class ContactOutSchema(BaseSchema):
     employer = fields.Function(lambda r: r.need.organisation.name)
     message = fields.String(allow_none=True)
     state = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 def _match(candidate: services.Candidate) -> dict[str, Any]:
@@ -165,6 +165,7 @@ class MatchContact(MethodView):
 
     @blp.arguments(ContactSchema)
     @blp.response(201, ContactOutSchema)
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any], need_id: int, candidate: str) -> Any:
         """Ask a candidate for contact; they decide whether to reveal who they are."""
@@ -226,6 +227,7 @@ class MyContactRequest(MethodView):
 
     @blp.arguments(AnswerSchema)
     @blp.response(200, ContactOutSchema)
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any], request_id: int) -> Any:
         """Accept (share name and e-mail with that employer) or decline."""
@@ -239,8 +241,8 @@ class SentRequestSchema(BaseSchema):
     candidate = fields.String(metadata={"description": "The pseudonym asked"})
     message = fields.String(allow_none=True)
     state = fields.String(metadata={"description": "pending, accepted or declined"})
-    created_at = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
     name = fields.String(
         allow_none=True, metadata={"description": "Only once the candidate has accepted"}
     )

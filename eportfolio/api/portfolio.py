@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.permissions import Permission, requires
 from eportfolio.portfolios import services

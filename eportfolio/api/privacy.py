@@ -8,8 +8,8 @@ from flask import Response
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.errors import ValidationFailed
 from eportfolio.permissions import Permission, requires
@@ -55,6 +55,8 @@ class Consents(MethodView):
 
     @blp.arguments(ConsentDecisionSchema)
     @blp.response(201, ConsentRecordSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any]) -> Any:
         """Give or withdraw a consent; withdrawing matching takes effect at once."""
@@ -109,6 +111,7 @@ class Guides(MethodView):
 
     @blp.arguments(GuideGrantSchema)
     @blp.response(201, GuideGrantOutSchema)
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Give a guide at a lärcentrum access to help edit the portfolio."""

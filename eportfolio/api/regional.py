@@ -8,16 +8,16 @@ from flask import abort, request
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.permissions import Permission, require, requires
 from eportfolio.regional import modules as catalogue
 from eportfolio.regional import report, services
 from eportfolio.regional.models import TrainingModule
 from eportfolio.regional.schemas import ModuleSchema, OverviewQuery, ThroughputQuery
-from eportfolio.schemas import Id, load
+from eportfolio.schemas import Id, UtcDateTime, load
 
 blp = Blueprint(
     "api_regional", __name__, description="Regional supply and demand, gaps, validation, training"
@@ -43,7 +43,7 @@ class OverviewSchema(Schema):
     group = fields.String(allow_none=True)
     threshold = fields.Float()
     near = fields.Float()
-    computed_at = fields.DateTime()
+    computed_at = UtcDateTime()
     up_to_date = fields.Boolean()
     ads_period = fields.String(allow_none=True)
     rows = fields.List(fields.Nested(SupplyRowSchema))
@@ -119,6 +119,7 @@ def _lang() -> str:
 
 
 def _filters(data: dict[str, Any], args: dict[str, Any]) -> tuple[str, str | None]:
+    # An unknown kommun or group is a 404, so the operations using this document one.
     area = args.get("kommun") or report.REGION
     if area != report.REGION and area not in data["kommuner"]:
         abort(404)
@@ -134,6 +135,7 @@ class Overview(MethodView):
 
     @blp.arguments(OverviewQuery, location="query")
     @blp.response(200, OverviewSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(security=SECURITY)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Demand beside supply per occupation group, for a kommun or the region (SKNO)."""
@@ -157,6 +159,7 @@ class Gaps(MethodView):
 
     @blp.arguments(OverviewQuery, location="query")
     @blp.response(200, GapsSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(security=SECURITY)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Missing skills ranked by the people each would lift over the threshold."""
@@ -175,6 +178,7 @@ class Throughput(MethodView):
 
     @blp.arguments(ThroughputQuery, location="query")
     @blp.response(200, ThroughputSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(security=SECURITY)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Validation cases per council and occupation for a year; chairs get their council."""
@@ -233,6 +237,7 @@ class Modules(MethodView):
         return [module_out(m) for m in catalogue.modules(db.session)]
 
     @blp.response(201, ModuleOutSchema)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.doc(security=SECURITY, requestBody=BODY)
     def post(self) -> dict[str, Any]:
         """Add a module (coordinators and admins)."""
@@ -250,6 +255,7 @@ class ModuleItem(MethodView):
         return module_out(catalogue.module(db.session, module_id))
 
     @blp.response(200, ModuleOutSchema)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.doc(security=SECURITY, requestBody=BODY)
     def put(self, module_id: int) -> dict[str, Any]:
         """Replace a module (coordinators and admins)."""

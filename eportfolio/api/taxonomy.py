@@ -6,8 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import get_locale
-from flask_smorest import Blueprint
 
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.permissions import AUTHENTICATED
 from eportfolio.taxonomy_store import bristyrken as shortage

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
 from eportfolio.permissions import AUTHENTICATED, Permission, requires
 from eportfolio.validation import queue, services
@@ -48,6 +48,7 @@ class Cases(MethodView):
 
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseOut)
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Start a case (a draft; with submit=true it is submitted at once)."""
@@ -76,6 +77,7 @@ class Transitions(MethodView):
 
     @blp.arguments(TransitionSchema)
     @blp.response(200, CaseOut)
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def post(self, data: dict[str, Any], case_id: int) -> dict[str, Any]:
         """Move the case by an action the state machine allows the caller (409 otherwise)."""
@@ -90,6 +92,7 @@ class Assessment(MethodView):
 
     @blp.arguments(ClaimAssessmentSchema)
     @blp.response(200, CaseOut)
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(security=SECURITY)
     def put(self, data: dict[str, Any], case_id: int, claim_id: int) -> dict[str, Any]:
         """Record method, decision, verified level and rationale for one claim."""

@@ -9,7 +9,7 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, pre_load, validate, validates
 
 from eportfolio.db import ID_MAX
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, UtcDateTime
 
 _TITLE = validate.Length(max=200, error=N_("Write at most 200 characters."))
 
@@ -113,5 +113,5 @@ class EvidenceSchema(BaseSchema):
     size = fields.Integer(allow_none=True)
     sha256 = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     claims = fields.List(fields.Nested(ClaimBriefSchema))

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import fields, pre_load, validate
 
 from eportfolio.db import ID_MAX
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, UtcDateTime
 
 _ID = validate.Range(min=1, max=ID_MAX, error=N_("Choose from the list."))
 
@@ -63,7 +63,7 @@ class ConsentRecordSchema(BaseSchema):
     employer_id = fields.Integer(allow_none=True)
     granted = fields.Boolean()
     text_version = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class IdentityConsentSchema(BaseSchema):
@@ -85,8 +85,8 @@ class GuideGrantOutSchema(BaseSchema):
     guide_name = fields.String()
     organisation_id = fields.Integer()
     organisation_name = fields.String()
-    granted_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    granted_at = UtcDateTime()
+    revoked_at = UtcDateTime(allow_none=True)
 
 
 class GuideOptionSchema(BaseSchema):
@@ -102,7 +102,7 @@ class GuidesSchema(BaseSchema):
 
 
 class AccessLogEntrySchema(BaseSchema):
-    at = fields.DateTime()
+    at = UtcDateTime()
     viewer_role = fields.String(metadata={"description": "Never who, only in which role."})
     viewer_organisation = fields.String(allow_none=True)
     what = fields.String()

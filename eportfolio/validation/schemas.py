@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from eportfolio.schemas import N_, BaseSchema, Id
+from eportfolio.schemas import N_, BaseSchema, Id, UtcDateTime
 from eportfolio.validation.services import METHODS
 from eportfolio.validation.states import Action, State
 
@@ -108,8 +108,8 @@ class CaseOut(Schema):
     occupation_concept_id = fields.Integer(allow_none=True)
     assessor_id = fields.Integer(allow_none=True)
     request_message = fields.String(allow_none=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
+    submitted_at = UtcDateTime(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
     claims = fields.List(fields.Nested(CaseClaimOut))
     allowed_actions = fields.List(fields.String())
 
@@ -119,7 +119,7 @@ class QueueItemOut(Schema):
     state = fields.String(attribute="case.state")
     council_id = fields.Integer(attribute="case.council_id")
     occupation_concept_id = fields.Integer(attribute="case.occupation_concept_id", allow_none=True)
-    submitted_at = fields.DateTime(attribute="case.submitted_at", allow_none=True)
+    submitted_at = UtcDateTime(attribute="case.submitted_at", allow_none=True)
     days_waiting = fields.Integer()
     eligible = fields.Boolean()
 

@@ -39,6 +39,15 @@ def test_me_with_a_bearer_token_and_no_cookie(client: FlaskClient, create_user: 
     assert "Set-Cookie" not in response.headers  # token calls never start a cookie session
 
 
+def test_the_bearer_scheme_is_case_insensitive(client: FlaskClient, create_user: Any) -> None:
+    secret = _token(client, create_user())
+    bare = FlaskClient(client.application, use_cookies=False)
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        response = bare.get("/api/v1/me", headers={"Authorization": f"{scheme} {secret}"})
+        assert response.status_code == 200, scheme
+    assert bare.get("/api/v1/me", headers={"Authorization": f"Basic {secret}"}).status_code == 401
+
+
 def test_tokens_are_listed_without_secrets_and_revoked_by_their_owner_only(
     client: FlaskClient, create_user: Any
 ) -> None:
