@@ -87,6 +87,7 @@ def init_templates(app: Flask) -> None:
     def _globals() -> dict[str, Any]:
         return {
             "current_locale": str(get_locale()),
+            "lang": str(get_locale()),  # for concept.label(lang): a view may pass its own
             "can": can,
             "Permission": Permission,
             "other_locale": "en" if str(get_locale()) == "sv" else "sv",

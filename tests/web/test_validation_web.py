@@ -313,3 +313,27 @@ def test_the_council_reads_states_in_its_own_words(
     learner = as_user(app, w.learner)
     mine = learner.get(f"/validation/cases/{case.id}").get_data(as_text=True)
     assert "Väntar på att du lägger till underlag" in mine
+
+
+def test_english_pages_name_skills_in_english(app: Flask, db_session: Session, w: VWorld) -> None:
+    """Skill names follow the interface language on the validation pages too."""
+    from eportfolio.portfolios.models import SkillClaim
+    from eportfolio.taxonomy_store.models import ConceptLabel
+
+    claim = db_session.get(SkillClaim, w.claim_ids[2])
+    db_session.add(
+        ConceptLabel(
+            concept_id=claim.concept_id,
+            lang="en",
+            kind="preferred",
+            text="Reading drawings",
+            folded="reading drawings",
+        )
+    )
+    db_session.flush()
+    db_session.expire(claim.concept)
+    english, swedish = "Reading drawings", claim.concept.label("sv")
+    learner = as_user(app, w.learner)
+    learner.get("/lang/en")
+    page = learner.get("/validation/new").get_data(as_text=True)
+    assert english in page and swedish not in page
