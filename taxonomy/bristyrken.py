@@ -156,6 +156,9 @@ def check_period(period: str) -> str:
     """Return ``period`` if it reads as a year, a round (2025-1) or a month (2025-10)."""
     if not _PERIOD.fullmatch(period):
         raise ValueError(f"period {period!r} must look like 2025, 2025-1 or 2025-10")
+    year, _, part = period.partition("-")
+    if not 1990 <= int(year) <= 2100 or (part and not 1 <= int(part) <= 12):
+        raise ValueError(f"period {period!r} names no year from 1990 or month from 1 to 12")
     return period
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
-from eportfolio.errors import DomainError, NotFound
-from eportfolio.taxonomy_store.models import DemandCount, ShortageAssessment
+from eportfolio.errors import Conflict, DomainError, NotFound, ValidationFailed
+from eportfolio.taxonomy_store.models import Concept, DemandCount, ShortageAssessment
 from taxonomy import bristyrken as parse
 
 KEY = ("ssyk4", "occupation_ref", "area_kind", "area_code", "period")
@@ -142,9 +142,31 @@ def save_assessment(
     """Create or change one assessment from validated form data."""
     row = (
         get_assessment(session, assessment_id)
-        if assessment_id
+        if assessment_id is not None
         else ShortageAssessment(source="manual")
     )
+    groups = select(Concept.code).where(Concept.kind == "occupation-group")
+    if session.scalar(groups.limit(1)) is not None and (
+        session.scalar(groups.where(Concept.code == data["ssyk4"])) is None
+    ):
+        raise ValidationFailed({"ssyk4": [_l("There is no SSYK 2012 group with that code.")]})
+    twin = session.scalar(
+        select(ShortageAssessment.id).where(
+            ShortageAssessment.ssyk4 == data["ssyk4"],
+            ShortageAssessment.area_kind == data["area_kind"],
+            ShortageAssessment.area_code == data["area_code"],
+            ShortageAssessment.period == data["period"],
+            ShortageAssessment.id != (row.id or 0),
+        )
+    )
+    if twin is not None:
+        raise Conflict(
+            _l(
+                "There is already an assessment of this SSYK group for the area and period. "
+                "Change that one instead."
+            ),
+            field="ssyk4",
+        )
     for k, v in data.items():
         setattr(row, k, v)
     row.occupation_ref = data.get("occupation_ref") or f"ssyk4:{data['ssyk4']}"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eportfolio.taxonomy_store.models import Concept, ShortageAssessment
@@ -169,6 +169,27 @@ def test_coordinator_adds_edits_and_removes_an_assessment(
     assert row.recruitment == "balans"
     post_form(client, f"/bristyrken/{row.id}/delete", {}, token_from=f"/bristyrken/{row.id}/edit")
     assert db_session.scalar(select(ShortageAssessment)) is None
+
+
+def test_assessments_name_real_groups_and_periods_and_come_once(
+    client: FlaskClient, create_user: Any, db_session: Session, seeded: None
+) -> None:
+    login(client, create_user("coordinator"))
+    form = {"area_kind": "lan", "area_code": "12", "period": "2026-1", "recruitment": "brist"}
+    unknown = post_form(client, "/bristyrken/new", form | {"ssyk4": "9999"})
+    assert unknown.status_code == 422 and "Det finns ingen SSYK 2012-grupp" in unknown.text
+    ancient = post_form(client, "/bristyrken/new", form | {"ssyk4": "7212", "period": "1800"})
+    assert ancient.status_code == 422 and 'href="#period"' in ancient.text
+    first = post_form(client, "/bristyrken/new", form | {"ssyk4": "7212", "period": "2031-1"})
+    assert first.status_code == 302
+    again = post_form(client, "/bristyrken/new", form | {"ssyk4": "7212", "period": "2031-1"})
+    assert again.status_code == 422 and "Ändra den i stället" in again.text
+    count = (
+        select(func.count())
+        .select_from(ShortageAssessment)
+        .where(ShortageAssessment.ssyk4 == "7212", ShortageAssessment.period == "2031-1")
+    )
+    assert db_session.scalar(count) == 1
 
 
 def test_csv_upload_is_checked_whole_before_anything_is_saved(
