@@ -33,6 +33,9 @@ for _field, _key, _message in [
     (fields.Nested, "type", N_("Send an object.")),
 ]:
     _field.default_error_messages = {**_field.default_error_messages, _key: _message}
+# Messages of webargs (the API's request parser) that reach people as they are; listed here
+# so the catalogues hold them.
+LIBRARY_MESSAGES = [N_("Invalid JSON body.")]
 # Length checks without a message of their own: marshmallow fills in the numbers before the
 # text reaches us, so ``_one`` recognises these and translates them with the numbers.
 validate.Length.message_min = "Write at least {min} characters."

@@ -7,11 +7,13 @@ from typing import Any
 from flask import abort, request
 from flask.views import MethodView
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, fields
 
 from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
+from eportfolio.errors import DomainError
 from eportfolio.permissions import Permission, require, requires
 from eportfolio.regional import modules as catalogue
 from eportfolio.regional import report, services
@@ -201,7 +203,10 @@ BODY = {"required": True, "content": {"application/json": {"schema": ModuleSchem
 def _body() -> dict[str, Any]:
     """Check the permission before the body, so others learn nothing from validation errors."""
     require(current_user, Permission.TRAINING_MODULE_MANAGE)
-    return load(ModuleSchema(), request.get_json(silent=True) or {})
+    body = request.get_json(silent=True)
+    if body is None and request.get_data():
+        raise DomainError(_l("Invalid JSON body."))  # 400, as webargs answers other bodies
+    return load(ModuleSchema(), body if body is not None else {})
 
 
 def module_out(item: TrainingModule) -> dict[str, Any]:

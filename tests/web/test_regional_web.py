@@ -166,3 +166,10 @@ def test_the_api_creates_a_module(
     assert made.get_json()["centre"] == "Lärcentrum Hässleholm"
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/regional/gaps" in spec["paths"] and "/api/v1/training-modules" in spec["paths"]
+    broken = client.post(
+        "/api/v1/training-modules",
+        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
+        data='{"name": "Truckkort",',
+    )
+    assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
+    assert "inte giltig JSON" in broken.get_json()["detail"]
