@@ -76,10 +76,17 @@ def withdraw_identity(org_id: int) -> Response:
 
 
 def _guides_page(form: dict[str, Any], errors: dict[str, Any]) -> Page:
+    grants = services.grants_of(db.session, current_user)
+    live = {(g.organisation_id, g.guide_id) for g in grants if g.revoked_at is None}
+    # Only guides who do not have access already are offered.
+    offered = [
+        (org, [p for p in people if (org.id, p.id) not in live])
+        for org, people in services.available_guides(db.session)
+    ]
     html = render_template(
         "privacy/guides.html",
-        grants=services.grants_of(db.session, current_user),
-        available=services.available_guides(db.session),
+        grants=grants,
+        available=[(org, people) for org, people in offered if people],
         form=form,
         errors=errors,
     )

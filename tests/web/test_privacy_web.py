@@ -112,6 +112,8 @@ def test_a_learner_gives_and_ends_a_guides_access(
     from eportfolio.permissions import Permission, can
 
     assert can(guide, Permission.PORTFOLIO_EDIT, portfolio)
+    offered = client.get("/privacy/guides").get_data(as_text=True)
+    assert f'value="{centre.id}:{guide.id}"' not in offered  # has access: not offered again
     again = _post(client, "/privacy/guides", guide=f"{centre.id}:{guide.id}")
     assert again.status_code == 422
     assert _post(client, f"/privacy/guides/{grant.id}/revoke").status_code == 302
