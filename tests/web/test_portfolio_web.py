@@ -462,3 +462,17 @@ def test_guided_skills_step_goes_on_after_ticking_suggested_skills(
     evidence = client.get("/portfolio/evidence?guided=1").get_data(as_text=True)
     assert "Steg 5 av 6" in evidence
     assert "Steg 6 av 6" in client.get("/privacy/consents?guided=1").get_data(as_text=True)
+
+
+def test_a_verified_level_shows_beside_a_level_the_learner_raised_later(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    """A council verified level 3; the learner may say 4, but the page must not pass 4 off as
+    certified."""
+    post_form(client, "/portfolio/skills/new", {"text": "TIG-svetsning", "level": "3"})
+    (claim,) = _portfolio(db_session, learner).claims
+    claim.status, claim.verified_level = EvidenceStatus.CERTIFIED, 3
+    db_session.flush()
+    post_form(client, f"/portfolio/skills/{claim.id}", {"level": "4"})
+    page = client.get("/portfolio").get_data(as_text=True)
+    assert "3 bekräftad (du anger 4)" in page
