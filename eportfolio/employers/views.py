@@ -162,6 +162,10 @@ def need(need_id: int) -> str:
         max_pages=services.MAX_PAGES,
         lang=_lang(),
         shortlisted={e.portfolio_id for e in services.shortlist(db.session, item)},
+        sent=[
+            (r, services.revealed_identity(db.session, r))
+            for r in services.requests_for_need(db.session, item)
+        ],
     )
 
 

@@ -90,6 +90,9 @@ def test_explanation_terms_add_up_and_contact_reveals_identity_on_yes(
     post_form(learner, f"/contacts/{request_id}", {"answer": "accept"}, token_from="/contacts")
     after = client.get(f"{need_url}/candidates/{pseudonym}").get_data(as_text=True)
     assert "Amira Haddad" in after and demo["larande"].email in after
+    # The need's page lists the requests sent and their answers.
+    listed = client.get(need_url).get_data(as_text=True).split('id="sent-heading"')[1]
+    assert f"Kandidat {pseudonym}</a>:" in listed and "har tackat ja – Amira Haddad" in listed
     answered = client.get("/notifications").get_data(as_text=True)
     assert f"Kandidat {pseudonym} har tackat ja" in answered
     assert f'href="{need_url}/candidates/{pseudonym}"' in answered
