@@ -112,6 +112,9 @@ class NeedSchema(BaseSchema):
             raise ValidationError({"skills": [N_("Add at least one skill you need.")]})
         if len(data["skills"]) > MAX_SKILLS:
             raise ValidationError({"skills": [N_("Ask for at most 20 skills.")]})
+        codes = [lang["language"] for lang in data.get("languages", [])]
+        if len(codes) != len(set(codes)):
+            raise ValidationError({"languages": [N_("Name each language once.")]})
 
 
 class ContactSchema(BaseSchema):

@@ -57,6 +57,12 @@ def _need_form(need_id: int | None) -> Page:
             except DomainError as exc:
                 errors = exc.errors
             else:
+                typed = (form.get("occupation") or "").strip()
+                read = saved.occupation.label(_lang()) if saved.occupation else ""
+                if typed and read and typed.casefold() != read.casefold():
+                    flash(
+                        _("The occupation was read as “%(occupation)s”.", occupation=read), "info"
+                    )
                 return redirect(url_for("employers.need", need_id=saved.id))  # type: ignore[return-value]
     municipalities = list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
     return render_template(

@@ -448,6 +448,11 @@ def test_a_need_starting_in_the_past_or_with_too_long_text_is_refused_beside_the
     form = {"title": "Svetsare", "skill_1": "TIG-svetsning", "action": "save"}
     past = post_form(client, "/needs/new", form | {"start_date": "2020-01-01"})
     assert past.status_code == 422 and "Välj ett startdatum från och med i dag" in past.text
+    twice = form | {"language_1": "sv", "cefr_1": "B1", "language_2": "sv", "cefr_2": "B2"}
+    assert "Ange varje språk en gång" in post_form(client, "/needs/new", twice).text
+    read = post_form(client, "/needs/new", form | {"occupation": "svetsarn"})
+    assert read.status_code == 302
+    assert "Yrket tolkades som ”Svetsare”" in client.get(read.headers["Location"]).text
     long = post_form(client, "/needs/new", form | {"text": "ord " * 5001})
     assert long.status_code == 422 and 'id="text-error"' in long.text
     assert ("ord " * 5001).strip() in long.text  # what was pasted stays
