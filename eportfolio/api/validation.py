@@ -116,7 +116,8 @@ class Queue(MethodView):
 
 @blp.route("/validation/queue/take-next")
 class TakeNext(MethodView):
-    access_rule = requires(Permission.ASSESSOR_HOME)
+    # Only assessors take cases (a chair approves them): others get 403, not "nothing to take".
+    access_rule = requires(Permission.CASE_TAKE)
 
     @blp.response(200, CaseOut)
     @blp.alt_response(204, description="No case to take")

@@ -337,3 +337,13 @@ def test_english_pages_name_skills_in_english(app: Flask, db_session: Session, w
     learner.get("/lang/en")
     page = learner.get("/validation/new").get_data(as_text=True)
     assert english in page and swedish not in page
+
+
+def test_a_chair_asking_the_api_for_the_next_case_is_told_it_is_not_theirs(
+    app: Flask, w: VWorld
+) -> None:
+    """Only assessors take cases: a chair gets 403, not an empty queue (204)."""
+    chair = as_user(app, w.chair)
+    headers = {"X-CSRFToken": csrf_token(chair, "/account")}
+    response = chair.post("/api/v1/validation/queue/take-next", headers=headers)
+    assert response.status_code == 403 and response.mimetype == "application/problem+json"
