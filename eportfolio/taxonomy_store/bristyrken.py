@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
 from eportfolio.errors import Conflict, DomainError, NotFound, ValidationFailed
+from eportfolio.taxonomy_store.import_messages import explain
 from eportfolio.taxonomy_store.models import Concept, DemandCount, ShortageAssessment
 from taxonomy import bristyrken as parse
 
@@ -226,10 +227,9 @@ def import_csv_upload(session: Session, upload: Any, actor_id: int) -> dict[str,
     try:
         records = list(parse.iter_bristyrken_csv(_Uploaded(upload.filename, raw)))
     except TaxonomyFormatError as exc:
+        problem = explain(exc.message)
         where = _l("line %(line)s", line=exc.line) if exc.line else ""
-        raise DomainError(
-            f"{where}: {exc.message}" if where else exc.message, field="file"
-        ) from exc
+        raise DomainError(f"{where}: {problem}" if where else problem, field="file") from exc
     if not records:
         raise DomainError(_l("The file has no rows below its header."), field="file")
     return import_assessments(session, records, source="csv", actor_id=actor_id)
