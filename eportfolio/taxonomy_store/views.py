@@ -8,7 +8,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
+from eportfolio.accounts.models import Municipality
 from eportfolio.db import db
 from eportfolio.errors import DomainError
 from eportfolio.permissions import Permission, access, requires
@@ -21,6 +23,7 @@ from eportfolio.taxonomy_store.schemas import (
     ConceptQuerySchema,
     ExtractSchema,
 )
+from taxonomy.bristyrken import LAN_CODES
 
 bp = Blueprint("taxonomy", __name__)
 bp.add_app_template_filter(labels.shortage_word, "shortage_word")
@@ -146,18 +149,38 @@ def _assessment_form(assessment_id: int | None) -> Page:
         if row
         else {"area_kind": "lan", "area_code": "12"}
     )
+    form["area"] = f"{form['area_kind']}:{form['area_code']}"
     if request.method == "POST":
         form = request.form.to_dict()
+        kind, _sep, code = form.get("area", "").partition(":")  # one list of areas by name
+        form.setdefault("area_kind", kind)
+        form.setdefault("area_code", code)
         try:
             data = load(AssessmentSchema(), form)
             shortage.save_assessment(db.session, data, current_user.id, assessment_id)
         except DomainError as exc:
-            return render_template(
-                "taxonomy/bristyrke_form.html", form=form, errors=exc.errors, row=row
-            ), 422
+            errors = dict(exc.errors)
+            area = errors.pop("area_kind", []) + errors.pop("area_code", [])
+            if area:
+                errors["area"] = area
+            return _assessment_page(form, errors, row), 422
         flash(_("The assessment has been saved."), "success")
         return redirect(url_for("taxonomy.bristyrken"))
-    return render_template("taxonomy/bristyrke_form.html", form=form, errors={}, row=row)
+    return _assessment_page(form, {}, row)
+
+
+def _assessment_page(form: dict[str, Any], errors: dict[str, Any], row: Any) -> str:
+    kommuner = db.session.execute(
+        select(Municipality.code, Municipality.name).order_by(Municipality.name)
+    ).all()
+    return render_template(
+        "taxonomy/bristyrke_form.html",
+        form=form,
+        errors=errors,
+        row=row,
+        lan=sorted((code, name) for name, code in LAN_CODES.items()),
+        kommuner=kommuner,
+    )
 
 
 @bp.route("/bristyrken/new", methods=["GET", "POST"])

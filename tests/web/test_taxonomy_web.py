@@ -134,7 +134,7 @@ def test_coordinator_adds_edits_and_removes_an_assessment(
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422
-    for field in ("#ssyk4", "#area_code", "#period", "#recruitment"):
+    for field in ("#ssyk4", "#area", "#period", "#recruitment"):
         assert f'href="{field}"' in html
     assert db_session.scalar(select(ShortageAssessment)) is None
 
@@ -169,6 +169,22 @@ def test_coordinator_adds_edits_and_removes_an_assessment(
     assert row.recruitment == "balans"
     post_form(client, f"/bristyrken/{row.id}/delete", {}, token_from=f"/bristyrken/{row.id}/edit")
     assert db_session.scalar(select(ShortageAssessment)) is None
+
+
+def test_the_assessment_form_offers_areas_by_name(
+    client: FlaskClient, create_user: Any, db_session: Session, seeded: None
+) -> None:
+    """Coordinators pick Osby from a list; nobody has to know kommunkod 1273."""
+    login(client, create_user("coordinator"))
+    page = client.get("/bristyrken/new").text
+    assert '<option value="kommun:1273">Osby</option>' in page
+    assert '<option value="lan:12" selected>Skåne län</option>' in page
+    form = {"ssyk4": "7212", "period": "2032", "recruitment": "brist", "area": "kommun:1273"}
+    assert post_form(client, "/bristyrken/new", form).status_code == 302
+    row = db_session.scalar(select(ShortageAssessment).where(ShortageAssessment.period == "2032"))
+    assert row is not None and (row.area_kind, row.area_code) == ("kommun", "1273")
+    edit = client.get(f"/bristyrken/{row.id}/edit").text
+    assert '<option value="kommun:1273" selected>Osby</option>' in edit
 
 
 def test_assessments_name_real_groups_and_periods_and_come_once(
