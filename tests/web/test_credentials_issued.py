@@ -231,13 +231,22 @@ def test_the_verify_page_tells_each_state(
 
 
 def test_holder_downloads_jwt_and_printable_certificate_with_qr(
-    client: FlaskClient, w: VWorld, issued: IssuedCredential
+    client: FlaskClient, w: VWorld, issued: IssuedCredential, db_session: Session
 ) -> None:
     login(client, w.learner)
     jwt_response = client.get(f"/credentials/{issued.uuid}/credential.jwt")
     assert jwt_response.get_data(as_text=True) == issued.token
     page = client.get(f"/credentials/{issued.uuid}/certificate").get_data(as_text=True)
     assert "<svg" in page and f"/verify/{issued.uuid}" in page
+    assert "revoked-banner" not in page
+    issued.revoked_at = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    db_session.merge(issued)
+    db_session.flush()
+    revoked = client.get(f"/credentials/{issued.uuid}/certificate").get_data(as_text=True)
+    assert 'class="revoked-banner"' in revoked and "Återkallat den 2026-12-01." in revoked
+    issued.revoked_at = None
+    db_session.merge(issued)
+    db_session.flush()
     listed = client.get("/api/v1/credentials").get_json()
     assert [c["uuid"] for c in listed] == [issued.uuid]
 
