@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import (
@@ -186,7 +187,9 @@ def account() -> Page:
 
 def _account_page(form: dict[str, Any], errors: dict[str, Any], **ctx: Any) -> Page:
     tokens = services.list_api_tokens(db.session, current_user)
-    return _form_page("accounts/account.html", form, errors, tokens=tokens, **ctx)
+    once = secrets.token_urlsafe(12)  # this form's one token (see create_token)
+    session["token_forms"] = [*session.get("token_forms", [])[-4:], once]
+    return _form_page("accounts/account.html", form, errors, tokens=tokens, once=once, **ctx)
 
 
 @bp.post("/account/tokens")
@@ -205,6 +208,14 @@ def create_token() -> Page:
             {"token_" + k: v for k, v in exc.errors.items()},
             token_form=request.form.to_dict(),
         )
+    # The secret is shown once, on this POST's page: reloading that page posts again. A form is
+    # good for one token, so a repost lists the token made instead of making a second one.
+    once = request.form.get("once", "")
+    pending = session.get("token_forms", [])
+    if once and once not in pending:
+        flash(_("That token has already been made; it is in the list."), "info")
+        return redirect(url_for("accounts.account"))
+    session["token_forms"] = [f for f in pending if f != once]
     token, secret = services.create_api_token(db.session, current_user, data["name"])
     return _account_page(form, {}, new_token=secret, new_token_name=token.name)
 

@@ -279,6 +279,25 @@ def test_the_language_chosen_with_the_switch_stays_on_registering_and_saving(
     assert db_session.get(User, user.id).preferred_language == "en"
 
 
+def test_reloading_the_page_that_shows_a_new_token_makes_no_second_token(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    from eportfolio.accounts.models import ApiToken
+
+    user = create_user()
+    login(client, user)
+    account = client.get("/account").get_data(as_text=True)
+    once = re.search(r'name="once" value="([^"]+)"', account).group(1)
+    form = {"token_name": "Skript", "once": once}
+    first = post_form(client, "/account/tokens", form, token_from="/account")
+    assert first.status_code == 200 and 'id="new-token"' in first.text
+    again = post_form(client, "/account/tokens", form, token_from="/account")  # the reload
+    assert again.status_code == 302
+    assert "redan skapats" in client.get(again.headers["Location"]).text
+    count = db_session.query(ApiToken).filter(ApiToken.user_id == user.id).count()
+    assert count == 1
+
+
 def test_account_page_creates_shows_once_and_revokes_tokens(
     client: FlaskClient, create_user: Any
 ) -> None:
