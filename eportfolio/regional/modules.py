@@ -92,7 +92,10 @@ def save_module(
     item = module(session, module_id) if module_id is not None else TrainingModule()
     for key in ("name", "organisation_id", "description", "start_date", "length", "url"):
         setattr(item, key, data.get(key))
-    item.skills = [TrainingModuleSkill(concept_id=c.id) for c in concepts]
+    # Skills that stay keep their rows: new rows for them would be inserted before the old
+    # ones are deleted, against the one-row-per-skill rule (an edit used to end in a 500).
+    kept = {s.concept_id: s for s in item.skills}
+    item.skills = [kept.get(c.id) or TrainingModuleSkill(concept_id=c.id) for c in concepts]
     if module_id is None:
         session.add(item)
     session.flush()

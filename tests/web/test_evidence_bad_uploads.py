@@ -211,3 +211,41 @@ def test_a_body_over_the_request_limit_is_413_and_nothing_is_kept(
     assert response.status_code == 413
     assert "10 MB" in response.get_data(as_text=True)
     assert _files(upload_dir) == before
+
+
+def _png_with_pixels(raw: bytes) -> bytes:
+    """A valid PNG whose compressed pixel data holds ``raw`` verbatim (a stored deflate block)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    width = len(raw) // 3
+    header = struct.pack(">IIBBBBB", width, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + raw[: width * 3], level=0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("foto.png", _png_with_pixels(b"\x10\x20<a \x30\x40<A\t\x50" * 4)),
+        ("foto.jpg", JPEG[:-2] + b"\x12<a \x34<A\n" + JPEG[-2:]),  # in the scan, before EOI
+    ],
+)
+def test_pictures_whose_pixel_data_reads_like_markup_by_chance_are_kept(
+    client: FlaskClient, create_user: Callable[..., Any], name: str, data: bytes
+) -> None:
+    """Compressed pixels hold '<a ' by chance in most photos of a few MB; only text parts
+    (comments, metadata) can hide markup, so only those are searched."""
+    login(client, create_user("learner"))
+    token = csrf_token(client, "/portfolio/evidence")
+    response = client.post(
+        "/portfolio/evidence/files", **multipart({"csrf_token": token, "title": "Foto"}, data, name)
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]

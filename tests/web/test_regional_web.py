@@ -142,6 +142,20 @@ def test_a_coordinator_adds_changes_and_deletes_a_module(
         "Svets"
     ]
     assert client.get(f"/api/v1/training-modules?skill={tig + 100000}").get_json() == []
+    # An edit that keeps the skill (here only the length changes) saves; it once was a 500.
+    changed = post_form(
+        client,
+        f"/training/{module.id}/edit",
+        {
+            "name": "Svets",
+            "organisation_id": str(centre.id),
+            "skills": "TIG-svetsning",
+            "length": "14 veckor",
+        },
+    )
+    assert changed.status_code == 302
+    db_session.refresh(module)
+    assert module.length == "14 veckor" and [s.concept.uri for s in module.skills] == [rw.TIG]
     gone = post_form(client, f"/training/{module.id}/delete", {}, token_from="/training/new")
     assert gone.status_code == 302
     assert client.get(f"/api/v1/training-modules/{module.id}").status_code == 404
