@@ -11,6 +11,7 @@ from typing import Any
 from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 from sqlalchemy import select
 
 from eportfolio.accounts.models import Municipality
@@ -31,7 +32,8 @@ WORDS: dict[str, Any] = {
 _LAN_NAMES = {code: name for name, code in LAN_CODES.items()}
 
 
-def shortage_word(value: str | None) -> str:
+@pass_context  # never folded into the compiled template: the language differs per request
+def shortage_word(_context: Any, value: str | None) -> str:
     """Return a stored Yrkesbarometer value in the reader's language ("–" when empty)."""
     if not value:
         return "–"

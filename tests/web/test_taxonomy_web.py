@@ -121,6 +121,12 @@ def test_bristyrken_list_filters_by_kommun(
     client.get("/lang/en")
     english = client.get("/bristyrken?area=1290").get_data(as_text=True)
     assert "<td>shortage</td>" in english and "<td>brist</td>" not in english
+    # The filter's options are constants in the template: they must not be fixed at compile
+    # time in the language of the first visitor.
+    assert '<option value="brist">shortage</option>' in english
+    client.get("/lang/sv")
+    swedish = client.get("/bristyrken?area=1290").get_data(as_text=True)
+    assert '<option value="brist">brist</option>' in swedish
 
 
 def test_coordinator_adds_edits_and_removes_an_assessment(
