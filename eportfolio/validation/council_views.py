@@ -30,7 +30,11 @@ def council_list() -> str:
     return render_template("validation/councils.html", items=items)
 
 
-def _council_page(council_id: int | None) -> Page:
+def _council_page(
+    council_id: int | None,
+    member_form: dict[str, Any] | None = None,
+    member_errors: dict[str, Any] | None = None,
+) -> Page:
     org = councils.council(db.session, council_id) if council_id else None
     form: dict[str, Any] = {}
     if org is not None:
@@ -66,7 +70,9 @@ def _council_page(council_id: int | None) -> Page:
             select(Municipality).where(Municipality.in_region).order_by(Municipality.name)
         ).all(),
         members=councils.members_of(session, org.id) if org else [],
-    ), 422 if errors else 200
+        member_form=member_form or {},
+        member_errors=member_errors or {},
+    ), 422 if errors or member_errors else 200
 
 
 @bp.route("/councils/new", methods=["GET", "POST"])
@@ -84,16 +90,14 @@ def edit_council(council_id: int) -> Page:
 @bp.post("/councils/<int:council_id>/members")
 @access(requires(Permission.COUNCIL_MANAGE))
 def add_member(council_id: int) -> Page:
+    form = request.form.to_dict()
     try:
-        data = load(MemberSchema(), request.form.to_dict())
+        data = load(MemberSchema(), form)
         councils.add_member(db.session, current_user, council_id, data["email"], data["role"])
     except DomainError as exc:
         if exc.status != 422:
             raise
-        flash(" ".join(str(m) for ms in exc.errors.values() for m in ms), "error")
-        return redirect(
-            url_for("validation.edit_council", council_id=council_id, _anchor="members")
-        )  # type: ignore[return-value]
+        return _council_page(council_id, form, exc.errors)  # the typed address stays
     flash(_("The member is added."), "success")
     return redirect(url_for("validation.edit_council", council_id=council_id, _anchor="members"))  # type: ignore[return-value]
 

@@ -78,6 +78,15 @@ def save_council(
     ).all()
     if len(found) != len(set(concept_ids)):
         raise ValidationFailed({"occupation_ids": [_l("Choose occupations from the list.")]})
+    twin = session.scalar(
+        select(Organisation.id).where(
+            Organisation.kind == OrgKind.COUNCIL,
+            func.lower(Organisation.name) == data["name"].casefold(),
+            Organisation.id != (org.id if org else 0),
+        )
+    )
+    if twin is not None:
+        raise ValidationFailed({"name": [_l("There is already a council with that name.")]})
     if org is None:
         org = Organisation(kind=OrgKind.COUNCIL, status=OrgStatus.ACTIVE, name=data["name"])
         session.add(org)
@@ -109,6 +118,19 @@ def add_member(session: Session, actor: User, council_id: int, email: str, role:
     user = session.scalar(select(User).where(User.email == (email or "").strip().casefold()))
     if user is None:
         raise ValidationFailed({"email": [_l("There is no account with that e-mail address.")]})
+    # A council judges learners' cases and its decisions reach employers: an account that
+    # applies for validation or recruits through the service cannot sit on one.
+    if user.has_role(Role.LEARNER) or user.has_role(Role.EMPLOYER):
+        raise ValidationFailed(
+            {
+                "email": [
+                    _l(
+                        "That is a learner's or employer's account. Council members use a "
+                        "staff account of their own."
+                    )
+                ]
+            }
+        )
     exists = session.scalar(
         select(Membership).where(
             Membership.user_id == user.id,

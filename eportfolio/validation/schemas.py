@@ -61,7 +61,9 @@ class QueueFilterSchema(BaseSchema):
 class CouncilSchema(BaseSchema):
     name = _text(
         required=True,
-        validate=validate.Length(min=2, max=200, error=N_("Write the council's name.")),
+        validate=validate.Length(
+            min=2, max=200, error=N_("Write the council's name, 2 to 200 characters.")
+        ),
     )
     branch = _text(load_default="", validate=validate.Length(max=120))
     occupation_ids = fields.List(Id(), load_default=list)

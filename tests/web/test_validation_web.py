@@ -178,8 +178,20 @@ def test_coordinator_manages_a_council(app: Flask, db_session: Session, w: VWorl
     assert add.status_code == 302
     page = coordinator.get(edit).get_data(as_text=True)
     assert w.assessor2.email in page and "Kristianstad" in page
+    # A learner's account would sit on the council that judges their own cases: refused,
+    # beside the field, with the typed address kept.
+    learner = post_form(
+        coordinator, f"{edit}/members", {"email": w.learner.email, "role": "chair"}, token_from=edit
+    )
+    assert learner.status_code == 422 and 'id="email-error"' in learner.text
+    assert f'value="{w.learner.email}"' in learner.text
+    assert (
+        w.learner.email not in coordinator.get(edit).text.split('id="members"')[1].split("<form")[0]
+    )
     bad = post_form(coordinator, edit, {"name": "", "municipality_codes": ["9999"]})
     assert bad.status_code == 422
+    twin = post_form(coordinator, "/validation/councils/new", {"name": "valideringsrådet vård"})
+    assert twin.status_code == 422 and "Det finns redan ett råd med det namnet" in twin.text
 
 
 def test_the_openapi_document_lists_the_validation_and_credential_api(client: FlaskClient) -> None:
