@@ -97,6 +97,10 @@ def _verify_page(result: Any, errors: dict[str, Any], unknown: bool = False) -> 
         errors=errors,
         unknown=unknown,
         erased=erased,
+        # What could not be read stays in the box to correct; a checked one is not echoed.
+        pasted=request.form.get("credential", "")
+        if request.method == "POST" and (result is None or result.state == "malformed")
+        else "",
     )
 
 

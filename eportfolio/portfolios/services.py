@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -278,7 +279,10 @@ def save_claim(
             raise ValidationFailed(
                 {
                     "text": [
-                        _l("“%(skill)s” is already in your portfolio.", skill=concept.label("sv"))
+                        _l(
+                            "“%(skill)s” is already in your portfolio.",
+                            skill=concept.label(str(get_locale())),
+                        )
                     ]
                 }
             )

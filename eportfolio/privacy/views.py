@@ -42,10 +42,18 @@ def consents() -> Page:
         "privacy/consents.html",
         visible=services.matching_visible(db.session, current_user.id),
         identities=services.identity_consents(db.session, current_user),
+        pending=_pending_requests(),
         history=history,
         employers=services.employer_names(db.session, history),
         version=services.TEXT_VERSIONS[ConsentKind.MATCHING],
     )
+
+
+def _pending_requests() -> int:
+    """Count employers' contact requests the learner has not answered yet."""
+    from eportfolio.employers.services import requests_for_learner
+
+    return sum(r.state == "pending" for r in requests_for_learner(db.session, current_user))
 
 
 @bp.post("/privacy/consents/matching")

@@ -19,14 +19,19 @@ from eportfolio.validation.states import QUEUE_STATES, Action, Part, State
 @dataclass(frozen=True)
 class QueueItem:
     case: ValidationCase
-    days_waiting: int
-    eligible: bool
+    days_waiting: int | None  # None once the case is closed: it waits no more
+    eligible: bool  # the user may take it now
 
 
 def _councils(user: User) -> list[int]:
     return [o.id for o in user.organisations(Role.ASSESSOR)] + [
         o.id for o in user.organisations(Role.CHAIR)
     ]
+
+
+# States in which an assessor takes a case, and those in which it is over.
+TAKEABLE = frozenset({State.SUBMITTED, State.REASSESSMENT_REQUESTED})
+CLOSED = frozenset({State.CERTIFIED, State.NOT_CERTIFIED, State.WITHDRAWN})
 
 
 def queue(session: Session, user: User, filters: dict[str, Any]) -> list[QueueItem]:
@@ -50,8 +55,13 @@ def queue(session: Session, user: User, filters: dict[str, Any]) -> list[QueueIt
         parts = services.parts_of(session, user, case)
         if not parts:
             continue  # jäv: the case is not shown at all
+        open_ = case.state not in CLOSED
         items.append(
-            QueueItem(case, _days(now, case.submitted_at), Part.ELIGIBLE_ASSESSOR in parts)
+            QueueItem(
+                case,
+                _days(now, case.submitted_at) if open_ else None,
+                Part.ELIGIBLE_ASSESSOR in parts and case.state in TAKEABLE,
+            )
         )
     return items
 

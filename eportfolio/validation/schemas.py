@@ -122,8 +122,10 @@ class QueueItemOut(Schema):
     council_id = fields.Integer(attribute="case.council_id")
     occupation_concept_id = fields.Integer(attribute="case.occupation_concept_id", allow_none=True)
     submitted_at = UtcDateTime(attribute="case.submitted_at", allow_none=True)
-    days_waiting = fields.Integer()
-    eligible = fields.Boolean()
+    days_waiting = fields.Integer(
+        allow_none=True, metadata={"description": "Days since it was sent; null once closed"}
+    )
+    eligible = fields.Boolean(metadata={"description": "The caller may take the case now"})
 
 
 class QueueOut(Schema):

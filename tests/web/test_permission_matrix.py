@@ -491,7 +491,7 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ),
     ("validation.add_member", "POST"): (
         lambda w: f"/validation/councils/{w.council_id}/members",
-        only(("coordinator", "admin"), 302),
+        only(("coordinator", "admin"), 422),  # an empty form: a field error, input kept
     ),
     ("validation.remove_member", "POST"): (
         lambda w: f"/validation/councils/{w.council_id}/members/{w.council_membership_id}/remove",

@@ -359,3 +359,25 @@ def test_a_chair_asking_the_api_for_the_next_case_is_told_it_is_not_theirs(
     headers = {"X-CSRFToken": csrf_token(chair, "/account")}
     response = chair.post("/api/v1/validation/queue/take-next", headers=headers)
     assert response.status_code == 403 and response.mimetype == "application/problem+json"
+
+
+def test_the_queue_offers_to_take_only_cases_that_can_be_taken(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    """A certified or withdrawn case shows no 'take' button (it only led to a 409) and no
+    growing days in the queue."""
+    learner = as_user(app, w.learner)
+    made = post_form(
+        learner, "/validation/new", {"council_id": w.council.id, "claim_ids": [str(w.claim_ids[0])]}
+    )
+    case_id = int(re.search(r"/cases/(\d+)", made.headers["Location"]).group(1))
+    assert act(learner, case_id, "submit").status_code == 302
+    assessor = as_user(app, w.assessor)
+    assert f"Ta ärende {case_id}" in assessor.get("/validation/queue").text
+    assert act(learner, case_id, "withdraw").status_code == 302
+    queue = assessor.get("/validation/queue").text
+    assert f"Ta ärende {case_id}" not in queue
+    (item,) = [
+        i for i in assessor.get("/api/v1/validation/queue").json["items"] if i["id"] == case_id
+    ]
+    assert item["eligible"] is False and item["days_waiting"] is None
