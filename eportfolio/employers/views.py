@@ -172,6 +172,9 @@ def need(need_id: int) -> str:
             (r, services.revealed_identity(db.session, r))
             for r in services.requests_for_need(db.session, item)
         ],
+        via=_via_labels(
+            [t.via for c in found for t in c.explanation.skills if t.status == "related"]
+        ),
     )
 
 

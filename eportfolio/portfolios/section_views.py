@@ -149,7 +149,8 @@ def _claim_page(
     portfolio: Portfolio, form: dict[str, Any], errors: dict[str, Any], claim: Any = None
 ) -> Page:
     candidates = []
-    if errors.get("text") and form.get("text"):
+    if (errors.get("text") or form.get("concept_choice")) and form.get("text"):
+        # A choice already made stays offered (and ticked) when another field is wrong.
         # Without JavaScript the suggestions come back with the page: pick one and save again.
         candidates = search.search(db.session, form["text"], kind="skill", limit=6)
     return render_template(

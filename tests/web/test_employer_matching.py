@@ -300,6 +300,9 @@ def test_a_match_through_a_related_skill_names_that_skill(
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f"Genom {held[relation.source_id].label('sv')}, en " in html
+    # The candidate card in the ranked list says it too, not only "≈" beside the asked skill.
+    listing = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"genom {held[relation.source_id].label('sv')}" in listing
 
 
 def test_a_closed_need_leaves_matchningar_and_takes_no_contact_requests(
@@ -449,7 +452,9 @@ def test_a_need_starting_in_the_past_or_with_too_long_text_is_refused_beside_the
     past = post_form(client, "/needs/new", form | {"start_date": "2020-01-01"})
     assert past.status_code == 422 and "Välj ett startdatum från och med i dag" in past.text
     twice = form | {"language_1": "sv", "cefr_1": "B1", "language_2": "sv", "cefr_2": "B2"}
-    assert "Ange varje språk en gång" in post_form(client, "/needs/new", twice).text
+    twice_page = post_form(client, "/needs/new", twice).text
+    assert 'id="languages"' in twice_page and 'href="#languages"' in twice_page
+    assert twice_page.count("Ange varje språk en gång") >= 2  # in the summary and at the rows
     read = post_form(client, "/needs/new", form | {"occupation": "svetsarn"})
     assert read.status_code == 302
     assert "Yrket tolkades som ”Svetsare”" in client.get(read.headers["Location"]).text

@@ -167,6 +167,11 @@ def test_unclear_text_offers_choices_that_work_without_javascript(
     assert len(choices) >= 2
     # What a browser sends: the empty hidden field of the suggestions as well as the choice.
     form = {"text": "svets", "level": "2", "concept_id": "", "concept_for": ""}
+    # Another field wrong: the choice made stays ticked, nothing is asked twice.
+    years = post_form(
+        client, "/portfolio/skills/new", form | {"concept_choice": choices[1], "years": "200"}
+    ).text
+    assert f'name="concept_choice" value="{choices[1]}" checked' in years
     chosen = post_form(client, "/portfolio/skills/new", form | {"concept_choice": choices[1]})
     assert chosen.status_code == 302
     assert _portfolio(db_session, learner).claims[0].concept_id == int(choices[1])
