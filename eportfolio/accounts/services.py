@@ -312,6 +312,15 @@ def decide_organisation(session: Session, actor: User, org_id: int, approve: boo
     if org.status is not OrgStatus.PENDING:
         raise Conflict(_l("This organisation has already been decided."))
     org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
+    from eportfolio.notifications.services import notify  # notifications build on accounts
+
+    # The start page promises the people waiting an e-mail once it is decided.
+    members = session.scalars(
+        select(User).join(Membership).where(Membership.organisation_id == org.id)
+    )
+    for member in members:
+        kind = "organisation_approved" if approve else "organisation_rejected"
+        notify(session, member, kind, {"organisation": org.name}, "/")
     audit.record(
         session,
         "organisation.approved" if approve else "organisation.rejected",

@@ -26,6 +26,12 @@ MESSAGES: dict[str, Any] = {
     "case_not_certified": _l("Validation case %(case)s ended without certification."),
     "credential_revoked": _l("A credential from validation case %(case)s has been revoked."),
     "reassessment_requested": _l("Validation case %(case)s waits for a new assessment."),
+    "organisation_approved": _l(
+        "%(organisation)s is approved: you can now describe competence needs and meet candidates."
+    ),
+    "organisation_rejected": _l(
+        "%(organisation)s was not approved. Contact the coordinators if you think it should be."
+    ),
     "contact_requested": _l(
         "%(organisation)s would like to contact you about “%(need)s”. You decide whether they "
         "learn who you are."

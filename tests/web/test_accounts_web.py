@@ -98,6 +98,12 @@ def test_employer_registration_waits_for_a_coordinator(
     )
     assert decided.status_code == 302
     assert "Hitta kandidater" in client.get("/").get_data(as_text=True)
+    # The e-mail the waiting page promised, and the same note in the service.
+    mails = outbox_messages(client.application.config["MAIL_OUTBOX_DIR"])
+    assert any(
+        m["To"] == "per@osbysnickeri.se" and "Osby Snickeri AB" in m["Subject"] for m in mails
+    )
+    assert "Osby Snickeri AB är godkänd" in client.get("/notifications").text
 
 
 def test_employer_with_invalid_org_number_gets_a_clear_message(client: FlaskClient) -> None:
