@@ -232,4 +232,16 @@ def import_csv_upload(session: Session, upload: Any, actor_id: int) -> dict[str,
         raise DomainError(f"{where}: {problem}" if where else problem, field="file") from exc
     if not records:
         raise DomainError(_l("The file has no rows below its header."), field="file")
+    groups = select(Concept.code).where(Concept.kind == "occupation-group")
+    if session.scalar(groups.limit(1)) is not None:  # as the form checks a single assessment
+        named = {r.ssyk4 for r in records if r.ssyk4}
+        known = set(session.scalars(groups.where(Concept.code.in_(named))))
+        unknown = sorted(named - known)
+        if unknown:
+            raise DomainError(
+                _l(
+                    "These SSYK codes name no SSYK 2012 group: %(codes)s.", codes=", ".join(unknown)
+                ),
+                field="file",
+            )
     return import_assessments(session, records, source="csv", actor_id=actor_id)

@@ -213,6 +213,6 @@ def import_assessments() -> Page:
             counts = shortage.import_csv_upload(db.session, upload, current_user.id)
         except DomainError as exc:
             return render_template("taxonomy/bristyrken_import.html", errors=exc.errors), 422
-        flash(_("%(added)s assessments added and %(updated)s updated.", **counts), "success")
+        flash(_("Assessments added: %(added)s. Updated: %(updated)s.", **counts), "success")
         return redirect(url_for("taxonomy.bristyrken"))
     return render_template("taxonomy/bristyrken_import.html", errors={})

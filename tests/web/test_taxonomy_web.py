@@ -253,6 +253,26 @@ def test_csv_upload_is_checked_whole_before_anything_is_saved(
     assert db_session.scalar(select(ShortageAssessment.area_code)) == "1293"
 
 
+def test_an_upload_naming_an_unknown_ssyk_group_saves_nothing(
+    client: FlaskClient, create_user: Any, db_session: Session, seeded: None
+) -> None:
+    """The file is held to the form's rule: a code must name a real SSYK 2012 group."""
+    login(client, create_user("coordinator"))
+    before = db_session.scalar(select(func.count()).select_from(ShortageAssessment))
+    rows = (
+        "ssyk4,occupation_label,area_kind,area_code,period,job_opportunities,outlook_5y,"
+        "recruitment\n7212,Svetsare,kommun,1290,2033,,,brist\n9999,Fake,kommun,1290,2033,,,brist\n"
+    )
+    token = csrf_token(client, "/bristyrken/import")
+    response = client.post(
+        "/bristyrken/import",
+        data={"csrf_token": token, "file": (io.BytesIO(rows.encode()), "lista.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "9999" in response.text
+    assert db_session.scalar(select(func.count()).select_from(ShortageAssessment)) == before
+
+
 def test_only_coordinators_edit_bristyrken(client: FlaskClient, create_user: Any) -> None:
     login(client, create_user("employer"))
     assert client.get("/bristyrken/new").status_code == 403
