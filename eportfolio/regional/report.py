@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -138,13 +139,20 @@ def ads_trend(data: dict[str, Any], group: str | None) -> list[tuple[str, int]]:
     return sorted(totals.items())
 
 
-def validation_rows(table: dict[str, Any], states: list[str]) -> list[dict[str, Any]]:
+def validation_rows(
+    table: dict[str, Any], states: list[str], lang: str = "sv"
+) -> list[dict[str, Any]]:
     rows = []
     for k, key in enumerate(table["keys"]):
+        label = table["labels"].get(key, key)
+        if isinstance(label, dict):  # occupations carry both languages (older snapshots: sv)
+            label = label.get(lang) or label.get("sv")
+        if str(key) == "0":  # cases for single skills, without an occupation
+            label = gettext("Single skills, no occupation")
         rows.append(
             {
                 "key": key,
-                "label": table["labels"].get(key, key),
+                "label": label,
                 "total": table["row_totals"][k],
                 **dict(zip(states, table["cells"][k], strict=True)),
                 **table["stats"][k],

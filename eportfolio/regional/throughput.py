@@ -87,7 +87,7 @@ def compute(session: Session, year: str, now: dt.datetime | None = None) -> dict
     by_council = _table(cases, lambda c: c[0], now)
     by_occupation = _table(cases, lambda c: c[1] or 0, now, col_totals=False)
     labels = {
-        c.id: c.label("sv")
+        c.id: {"sv": c.label("sv"), "en": c.label("en")}  # the page shows the reader's
         for c in session.scalars(
             select(Concept).where(Concept.id.in_([int(k) for k in by_occupation["keys"]]))
         )

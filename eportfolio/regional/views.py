@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,8 @@ from eportfolio.regional import report, services
 from eportfolio.regional.charts import bar_chart
 from eportfolio.regional.schemas import ModuleSchema
 from eportfolio.schemas import load
+from eportfolio.validation.states import State
+from eportfolio.validation.views import case_state
 
 bp = Blueprint("regional", __name__)
 OVERVIEW = requires(Permission.REGIONAL_OVERVIEW_VIEW)
@@ -162,8 +164,8 @@ def _year() -> str:
 def validation() -> str:
     year = _year()
     data, computed_at, fresh = services.validation(db.session, current_user, year)
-    councils = report.validation_rows(data["council"], data["states"])
-    occupations = report.validation_rows(data["occupation"], data["states"])
+    councils = report.validation_rows(data["council"], data["states"], _lang())
+    occupations = report.validation_rows(data["occupation"], data["states"], _lang())
     charts = {
         "councils": bar_chart(
             "chart-councils",
@@ -218,7 +220,9 @@ def download_validation(table: str) -> Response:
     data, _at, _fresh = services.validation(db.session, current_user, year)
     source = data["council"] if table == "councils" else data["occupation"]
     columns = [("label", "Namn"), ("total", "Inlämnade totalt")]
-    columns += [(s, s) for s in data["states"]] + VALIDATION_STATS
+    with force_locale("sv"):  # the file's headers are Swedish, like the other columns
+        columns += [(s, case_state(State(s), for_learner=False)) for s in data["states"]]
+    columns += VALIDATION_STATS
     return _csv(
         report.to_csv(columns, report.validation_rows(source, data["states"])),
         f"validering-{table}-{year}.csv",

@@ -55,6 +55,13 @@ def test_a_chair_sees_only_their_own_council(client: Any, two_councils: dict[str
     assert {o["label"] for o in api["occupations"]} == {"Svetsare"}
     body = client.get("/regional/validation/councils.csv?year=2026").get_data(as_text=True)
     assert "Rådet för industri" in body and "Rådet för vård" not in body
+    header = body.splitlines()[0]
+    assert "in_assessment" not in header and "submitted" not in header  # states by name
+    # Medians with a decimal comma when there are decimals, none when whole.
+    assert not re.search(r">\d+\.\d<", html)
+    client.get("/lang/en")
+    english = client.get("/regional/validation?year=2026").get_data(as_text=True)
+    assert "Welder" in english and ">Svetsare<" not in english
 
 
 def test_a_coordinator_sees_every_council(
