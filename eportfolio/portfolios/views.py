@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from eportfolio.accounts.models import Municipality
+from eportfolio.accounts.models import Municipality, User
 from eportfolio.db import db, parse_id
 from eportfolio.errors import DomainError
 from eportfolio.permissions import Permission, access, requires
@@ -127,7 +127,17 @@ def _guides_choose_a_learner() -> Response | None:
 @bp.app_context_processor
 def _portfolio_globals() -> dict[str, Any]:
     learner = learner_arg()
+    helping = None
+    if (
+        learner
+        and request.blueprint in ("portfolios", "evidence")
+        and current_user.is_authenticated
+    ):
+        # Pages that say "you" and "your portfolio" must say whose it is when a guide helps.
+        found = db.session.get(User, learner)
+        helping = found if found is not None and found.id != current_user.id else None
     return {
+        "helping": helping,
         "learner_args": {"learner": learner} if learner else {},
         "steps": STEPS,
         "language_name": lambda code: language_name(code, str(get_locale())),

@@ -349,12 +349,16 @@ def test_a_guides_look_at_the_portfolio_and_cv_is_in_the_learners_access_log(
     login(helper, guide)
     client.get("/portfolio")  # the learner's own looks are not logged
     _grant(db_session, learner, guide)
-    assert helper.get(f"/portfolio?learner={learner.id}").status_code == 200
+    overview = helper.get(f"/portfolio?learner={learner.id}")
+    assert overview.status_code == 200
+    assert f"Du hjälper {learner.display_name}" in overview.text  # whose portfolio this is
+    form = helper.get(f"/portfolio/skills/new?learner={learner.id}").text
+    assert f"Du hjälper {learner.display_name}" in form
     assert helper.get(f"/portfolio/cv?learner={learner.id}").status_code == 200
     looks = db_session.scalars(
         select(AccessLogEntry.what).where(AccessLogEntry.learner_id == learner.id)
     ).all()
-    assert sorted(looks) == ["cv", "portfolio"]
+    assert sorted(looks) == ["cv", "portfolio", "portfolio"]  # overview, skill form, CV
     page = client.get("/privacy/access-log").get_data(as_text=True)
     assert "CV (hela portföljen, med namn och kontaktuppgifter)" in page
 
