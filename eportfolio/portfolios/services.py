@@ -38,6 +38,7 @@ from eportfolio.taxonomy_store.models import Concept, ConceptRelation
 
 # Below this confidence a typed text is not silently mapped: the person picks a suggestion.
 MIN_CONFIDENCE = 0.75
+MIN_MARGIN = 0.1  # how far the best reading must lead the next unless it is exact
 
 # No 0/O or 1/I: people read pseudonyms aloud over the phone.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -147,6 +148,11 @@ def resolve_concept(
         return concept
     matches = search.search(session, text, kind=kind, limit=2)
     if not matches or matches[0].score < MIN_CONFIDENCE:
+        return None
+    # Two readings nearly as good ("svetsa": aluminium or stainless steel?) are a question for
+    # the person, not a guess: the guess would put a skill in the portfolio they never named.
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    if matches[0].score < 1.0 and matches[0].score - runner_up < MIN_MARGIN:
         return None
     return matches[0].concept
 

@@ -487,3 +487,18 @@ def test_a_verified_level_shows_beside_a_level_the_learner_raised_later(
     post_form(client, f"/portfolio/skills/{claim.id}", {"level": "4"})
     page = client.get("/portfolio").get_data(as_text=True)
     assert "3 bekräftad (du anger 4)" in page
+
+
+def test_a_word_with_two_close_readings_is_asked_about_not_guessed(
+    client: FlaskClient, learner: Any, db_session: Session
+) -> None:
+    """'svetsa' reads almost as well as 'Svetsa aluminium' as 'Svetsa rostfritt stål': the
+    learner chooses; a guess would claim a skill they never named."""
+    response = post_form(client, "/portfolio/skills/new", {"text": "svetsa", "level": "2"})
+    assert response.status_code == 422 and 'name="concept_choice"' in response.text
+    assert _portfolio(db_session, learner).claims == []
+    # A clear reading is still taken at once.
+    assert (
+        post_form(client, "/portfolio/skills/new", {"text": "städa", "level": "2"}).status_code
+        == 302
+    )
