@@ -18,17 +18,16 @@ class Month(fields.Field):
     """A month written YYYY-MM (what <input type=month> sends), stored as its first day."""
 
     default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": N_("Write the month as YYYY-MM, for example 2024-03.")
+        "invalid": N_("Write the month as YYYY-MM, for example 2024-03."),
+        "year": N_("Write a year from 1900 to 2100."),
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
         match = _MONTH.match(str(value).strip())
-        if (
-            not match
-            or not 1 <= int(match.group(2)) <= 12
-            or not 1900 <= int(match.group(1)) <= 2100
-        ):
+        if not match or not 1 <= int(match.group(2)) <= 12:
             raise self.make_error("invalid")
+        if not 1900 <= int(match.group(1)) <= 2100:
+            raise self.make_error("year")
         return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:

@@ -122,6 +122,12 @@ def test_experience_with_month_precision_and_ongoing(
         },
     )
     assert ended_before.status_code == 422
+    far = post_form(
+        client,
+        "/portfolio/experience/new",
+        {"occupation_text": "Svetsare", "employer_name": "Osby Verkstad", "start": "2999-01"},
+    )
+    assert far.status_code == 422 and "Skriv ett år från 1900 till 2100" in far.text
     ok = post_form(
         client,
         "/portfolio/experience/new",
