@@ -17,6 +17,7 @@ from eportfolio.permissions import Permission, access, requires
 from eportfolio.schemas import load
 from eportfolio.taxonomy_store import bristyrken as shortage
 from eportfolio.taxonomy_store import labels, search
+from eportfolio.taxonomy_store.models import Concept
 from eportfolio.taxonomy_store.schemas import (
     AssessmentSchema,
     BristyrkenQuerySchema,
@@ -111,7 +112,7 @@ def bristyrken() -> Page:
         args = load(BristyrkenQuerySchema(), form)
     except DomainError as exc:
         return render_template(
-            "taxonomy/bristyrken.html", form=form, errors=exc.errors, rows=[], periods=[]
+            "taxonomy/bristyrken.html", form=form, errors=exc.errors, rows=[], periods=[], names={}
         ), 422
     kind, code = shortage.area_filter(args["area"])
     rows = shortage.list_assessments(
@@ -127,7 +128,23 @@ def bristyrken() -> Page:
         errors={},
         rows=rows,
         periods=shortage.periods(db.session),
+        names=_occupation_names(rows),
     )
+
+
+def _occupation_names(rows: list[Any]) -> dict[str, str]:
+    """Name each assessment's occupation in the reader's language where the taxonomy knows it
+    (the stored label is the source's, in Swedish)."""
+    lang = str(get_locale())
+    refs = {r.occupation_ref for r in rows if r.occupation_ref}
+    names = {
+        c.uri: c.label(lang)
+        for c in db.session.scalars(select(Concept).where(Concept.uri.in_(refs)))
+    }
+    codes = {ref.removeprefix("ssyk4:"): ref for ref in refs if ref.startswith("ssyk4:")}
+    groups = select(Concept).where(Concept.kind == "occupation-group", Concept.code.in_(codes))
+    names |= {codes[str(c.code)]: c.label(lang) for c in db.session.scalars(groups)}
+    return names
 
 
 def _assessment_form(assessment_id: int | None) -> Page:
