@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from eportfolio.db import db
-from eportfolio.errors import DomainError
+from eportfolio.errors import DomainError, NotFound
 from eportfolio.evidence.storage import storage
 from eportfolio.extensions import limiter
 from eportfolio.permissions import Permission, access, requires
@@ -80,6 +80,18 @@ def withdraw_identity(org_id: int) -> Response:
     """Stop sharing name and contact details with one employer."""
     services.withdraw_identity(db.session, current_user, org_id)
     flash(_("The employer can no longer see who you are."), "success")
+    return redirect(url_for("privacy.consents"))  # type: ignore[return-value]
+
+
+@bp.post("/privacy/consents/identity/<int:org_id>/grant")
+@access(requires(Permission.CONSENT_MANAGE))
+def grant_identity(org_id: int) -> Response:
+    """Share name and contact details again with an employer the learner withdrew them from."""
+    decided = {org.id for org, _granted in services.identity_consents(db.session, current_user)}
+    if org_id not in decided:  # only a withdrawn yes is given back here; new ones answer requests
+        raise NotFound(_("No such employer among your decisions."))
+    services.grant_identity(db.session, current_user, org_id)
+    flash(_("The employer can see who you are again."), "success")
     return redirect(url_for("privacy.consents"))  # type: ignore[return-value]
 
 

@@ -442,6 +442,14 @@ def test_a_withdrawn_yes_is_said_plainly_on_both_sides_and_work_history_shows_wi
     after = client.get(candidate).get_data(as_text=True)
     assert "Amira" not in after and "har sedan återkallat sitt samtycke" in after
     assert "har sedan återkallat det" in learner.get("/contacts").get_data(as_text=True)
+    # Changed her mind again: the consents page gives the yes back.
+    post_form(
+        learner,
+        f"/privacy/consents/identity/{organisation}/grant",
+        {},
+        token_from="/privacy/consents",
+    )
+    assert "Amira Haddad" in client.get(candidate).get_data(as_text=True)
 
 
 def test_a_need_starting_in_the_past_or_with_too_long_text_is_refused_beside_the_field(

@@ -365,6 +365,10 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/privacy/consents/identity/{w.employer_org_id}/withdraw",
         {**learners(409), "learner": 302},  # another learner has no such consent to withdraw
     ),
+    ("privacy.grant_identity", "POST"): (
+        lambda w: f"/privacy/consents/identity/{w.employer_org_id}/grant",
+        owned(302),  # another learner never decided about this employer
+    ),
     ("privacy.guides", "GET"): ("/privacy/guides", learners(200)),
     ("privacy.guides", "POST"): ("/privacy/guides", learners(422)),
     ("privacy.revoke_guide", "POST"): (
