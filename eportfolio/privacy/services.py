@@ -354,3 +354,23 @@ def access_log(session: Session, learner: User, limit: int = 500) -> list[Access
             .limit(limit)
         )
     )
+
+
+def changes_for(session: Session, learner: User, limit: int = 200) -> list[tuple[Any, User | None]]:
+    """Changes others made to the learner's portfolio on their behalf (a guide's edits), newest
+    first, with who made them: the learner chose these people, so they are named."""
+    from eportfolio.audit.models import AuditEvent
+
+    events = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.on_behalf_of_id == learner.id)
+            .order_by(AuditEvent.seq.desc())
+            .limit(limit)
+        )
+    )
+    people = {
+        u.id: u
+        for u in session.scalars(select(User).where(User.id.in_({e.actor_id for e in events})))
+    }
+    return [(e, people.get(e.actor_id or 0)) for e in events]

@@ -156,7 +156,9 @@ def guided_learners() -> str:
 def access_log() -> str:
     """Who has looked at the learner's portfolio: role and organisation, and when."""
     return render_template(
-        "privacy/access_log.html", entries=services.access_log(db.session, current_user)
+        "privacy/access_log.html",
+        entries=services.access_log(db.session, current_user),
+        changes=services.changes_for(db.session, current_user),
     )
 
 
