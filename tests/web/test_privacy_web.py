@@ -159,6 +159,7 @@ def test_a_guide_sees_the_learners_who_gave_access_and_loses_them_with_the_centr
     page = client.get("/guide/learners").get_data(as_text=True)
     assert "Amira Haddad" in page and "Johan Nilsson" not in page
     assert f"/portfolio?learner={learner.id}" in page
+    assert 'href="/training">Utbildningar</a>' in page  # where the courses to suggest are
     from eportfolio.accounts.models import OrgStatus
 
     centre.status = OrgStatus.REJECTED  # the lärcentrum is closed: its grants stop working
