@@ -303,15 +303,43 @@ def pending_organisations(session: Session) -> list[Organisation]:
     )
 
 
+def decided_employers(session: Session, limit: int = 100) -> list[Organisation]:
+    """Employers already approved or rejected, newest first (their decision can change)."""
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrgKind.EMPLOYER, Organisation.status != OrgStatus.PENDING)
+            .order_by(Organisation.created_at.desc(), Organisation.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def people_of(session: Session, orgs: list[Organisation]) -> dict[int, list[User]]:
+    """The accounts of each organisation, so a coordinator knows whom to contact."""
+    out: dict[int, list[User]] = {o.id: [] for o in orgs}
+    rows = session.execute(
+        select(Membership.organisation_id, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.organisation_id.in_(list(out)))
+    )
+    for org_id, user in rows:
+        out[org_id].append(user)
+    return out
+
+
 def decide_organisation(session: Session, actor: User, org_id: int, approve: bool) -> Organisation:
     """Approve or reject a pending organisation (coordinators and admins)."""
     require(actor, Permission.ORGANISATION_APPROVE)
     org = session.get(Organisation, org_id)
     if org is None:
         raise NotFound(_l("No such organisation."))
-    if org.status is not OrgStatus.PENDING:
-        raise Conflict(_l("This organisation has already been decided."))
-    org.status = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
+    wanted = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
+    if org.status is wanted:
+        return org  # the same decision twice (a double click) changes nothing
+    # A decision can be changed: an approved employer found to be false is rejected, which ends
+    # its people's access at once; a rejection made in error is undone.
+    org.status = wanted
     from eportfolio.notifications.services import notify  # notifications build on accounts
 
     # The start page promises the people waiting an e-mail once it is decided.

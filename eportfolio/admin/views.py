@@ -20,8 +20,13 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/organisations")
 @access(requires(Permission.ORGANISATION_APPROVE))
 def organisations() -> str:
+    pending = accounts.pending_organisations(db.session)
+    decided = accounts.decided_employers(db.session)
     return render_template(
-        "admin/organisations.html", pending=accounts.pending_organisations(db.session)
+        "admin/organisations.html",
+        pending=pending,
+        decided=decided,
+        people=accounts.people_of(db.session, pending + decided),
     )
 
 

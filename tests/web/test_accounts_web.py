@@ -104,6 +104,27 @@ def test_employer_registration_waits_for_a_coordinator(
         m["To"] == "per@osbysnickeri.se" and "Osby Snickeri AB" in m["Subject"] for m in mails
     )
     assert "Osby Snickeri AB är godkänd" in client.get("/notifications").text
+    # The coordinator sees who registered it, and can change the decision: a false employer
+    # loses access at once; a second click on the same decision changes nothing.
+    listing = other.get("/admin/organisations").text.split('id="decided-heading"')[1]
+    assert "Osby Snickeri AB" in listing and "per@osbysnickeri.se" in listing
+    again = post_form(
+        other,
+        f"/admin/organisations/{org.id}/decision",
+        {"decision": "approve"},
+        token_from="/admin/organisations",
+    )
+    assert again.status_code == 302
+    rejected = post_form(
+        other,
+        f"/admin/organisations/{org.id}/decision",
+        {"decision": "reject"},
+        token_from="/admin/organisations",
+    )
+    assert rejected.status_code == 302
+    assert (
+        client.get("/needs").status_code == 403 and "Hitta kandidater" not in client.get("/").text
+    )
 
 
 def test_employer_with_invalid_org_number_gets_a_clear_message(client: FlaskClient) -> None:
