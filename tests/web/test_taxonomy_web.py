@@ -50,6 +50,13 @@ def test_concept_page_shows_labels_and_relations(
     )
     assert "<h1>Svetsare</h1>" in html and "MIG/MAG-svetsning" in html
     assert client.get("/taxonomy/concepts/999999").status_code == 404
+    # Other names leave out the heading's own and say each name once; no raw ids for the seed.
+    also = (
+        html.split("<h2>Kallas också</h2>")[1].split("</ul>")[0] if "Kallas också" in html else ""
+    )
+    assert ">Svetsare<" not in also and "seed:occ:svetsare" not in html and "SEED" not in html
+    names = re.findall(r"<li lang=\"\w+\">([^<]+)</li>", also)
+    assert len({n.lower() for n in names}) == len(names)
 
 
 def test_extract_marks_skills_in_a_job_ad(
