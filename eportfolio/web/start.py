@@ -31,6 +31,7 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                     Action(
                         _l("Describe what you can do"),
                         _l("Add work experience, education, skills and languages."),
+                        url_for("portfolios.overview"),
                     ),
                     Action(
                         _l("Add evidence"),
@@ -155,6 +156,7 @@ def start_actions(user: User) -> list[tuple[Any, list[Action]]]:
                     Action(
                         _l("Regional overview"),
                         _l("Where competence is short, and what training would close the gap."),
+                        url_for("regional.overview"),
                     ),
                 ],
             )

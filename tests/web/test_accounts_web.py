@@ -403,3 +403,16 @@ def test_operators_create_accounts_from_the_command_line(app: Flask, db_session:
         ]
     )
     assert no_org.exit_code != 0
+
+
+def test_every_entry_on_the_start_pages_leads_somewhere(
+    client: FlaskClient, create_user: Any
+) -> None:
+    """Start-page entries that look like actions are links ('Beskriv vad du kan' was not)."""
+    for role in ("learner", "coordinator", "employer", "guide", "admin"):
+        other = FlaskClient(client.application, use_cookies=True)
+        login(other, create_user(role))
+        page = other.get("/").text
+        titles = re.findall(r'class="action-title"[^>]*>([^<]+)<', page)
+        bare = re.findall(r'<(?:span|p|strong) class="action-title">([^<]+)<', page)
+        assert titles and not bare, (role, bare)
