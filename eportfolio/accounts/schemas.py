@@ -147,3 +147,19 @@ class MeSchema(BaseSchema):
     preferred_language = fields.String()
     roles = fields.List(fields.String())
     memberships = fields.List(fields.Nested(MembershipSchema))
+
+
+class InviteAcceptSchema(_Trimmed):
+    """The invited colleague's own details; the address is the one invited."""
+
+    display_name = fields.String(
+        required=True, validate=validate.Length(1, 120, error=N_("Write 1 to 120 characters."))
+    )
+    password = fields.String(required=True, load_only=True, validate=_password_rules)
+    preferred_language = fields.String(
+        load_default="sv", validate=validate.OneOf(["sv", "en"], error=N_("Choose a language."))
+    )
+
+
+class InviteSchema(_Trimmed):
+    email = fields.Email(required=True, validate=validate.Length(max=254))

@@ -15,6 +15,7 @@ from eportfolio.accounts.models import (
     GLOBAL_ROLES,
     ORG_ROLES,
     ApiToken,
+    ColleagueInvite,
     Membership,
     Organisation,
     OrgKind,
@@ -33,7 +34,7 @@ from eportfolio.accounts.passwords import (
 from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
 from eportfolio.errors import Conflict, DomainError, NotFound, ValidationFailed
-from eportfolio.permissions import Permission, require
+from eportfolio.permissions import Forbidden, Permission, require
 
 RESET_TOKEN_LIFETIME = dt.timedelta(hours=1)
 TOKEN_PREFIX = "mp_"  # noqa: S105 - a public prefix, not a secret
@@ -126,8 +127,8 @@ def register_employer(session: Session, data: dict[str, Any]) -> User:
     if session.scalar(select(Organisation).where(Organisation.org_number == data["org_number"])):
         raise Conflict(
             _l(
-                "This organisation is already registered. Only the person who registered it "
-                "can log in for it so far: ask them, or the coordinators, for help."
+                "This organisation is already registered. Ask a colleague who has an account "
+                "to invite you (under Colleagues), or the coordinators for help."
             ),
             field="org_number",
         )
@@ -357,3 +358,106 @@ def decide_organisation(session: Session, actor: User, org_id: int, approve: boo
         subject_id=org.id,
     )
     return org
+
+
+# --- colleagues ------------------------------------------------------------------------------
+
+INVITE_LIFETIME = dt.timedelta(days=7)
+
+
+def _employer_org(user: User) -> Organisation:
+    """The approved employer organisation the user works for."""
+    orgs = user.organisations(Role.EMPLOYER)
+    if not orgs:
+        raise Forbidden(Permission.NEED_MANAGE)
+    return orgs[0]
+
+
+def colleagues(session: Session, user: User) -> tuple[list[User], list[ColleagueInvite]]:
+    """The accounts of the user's organisation, and invitations not yet used or expired."""
+    org = _employer_org(user)
+    people = list(
+        session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == org.id)
+            .order_by(User.display_name, User.id)
+        )
+    )
+    waiting = [
+        i
+        for i in session.scalars(
+            select(ColleagueInvite)
+            .where(ColleagueInvite.organisation_id == org.id, ColleagueInvite.used_at.is_(None))
+            .order_by(ColleagueInvite.id.desc())
+        )
+        if _aware(i.expires_at) >= utcnow()
+    ]
+    return people, waiting
+
+
+def invite_colleague(session: Session, user: User, email: str) -> tuple[ColleagueInvite, str]:
+    """Invite someone at the same employer to an account of their own; returns the secret
+    for the link, which only the e-mail carries (its hash is kept)."""
+    org = _employer_org(user)
+    email = email.strip().casefold()
+    if find_user_by_email(session, email) is not None:
+        raise ValidationFailed(
+            {
+                "email": [
+                    _l(
+                        "An account already uses that address. Invite another address, or ask "
+                        "the coordinators to move that account."
+                    )
+                ]
+            }
+        )
+    secret = secrets.token_urlsafe(32)
+    invite = ColleagueInvite(
+        organisation_id=org.id,
+        email=email,
+        token_hash=_sha256(secret),
+        invited_by_id=user.id,
+        expires_at=utcnow() + INVITE_LIFETIME,
+    )
+    session.add(invite)
+    session.flush()
+    audit.record(
+        session,
+        "colleague.invited",
+        actor_id=user.id,
+        subject_type="organisation",
+        subject_id=org.id,
+        data={"email": email},
+    )
+    return invite, secret
+
+
+def live_invite(session: Session, secret: str) -> ColleagueInvite:
+    invite = session.scalar(
+        select(ColleagueInvite).where(ColleagueInvite.token_hash == _sha256(secret))
+    )
+    if (
+        invite is None
+        or invite.used_at is not None
+        or _aware(invite.expires_at) < utcnow()
+        or invite.organisation.status is not OrgStatus.ACTIVE
+    ):
+        raise NotFound(_l("This invitation is invalid, used or expired. Ask for a new one."))
+    return invite
+
+
+def accept_invite(session: Session, secret: str, data: dict[str, Any]) -> User:
+    """Create the invited colleague's account in the inviting organisation; the link works once."""
+    invite = live_invite(session, secret)
+    user = create_user(
+        session,
+        email=invite.email,
+        password=data["password"],
+        display_name=data["display_name"],
+        role=Role.EMPLOYER,
+        organisation=invite.organisation,
+        preferred_language=data.get("preferred_language", "sv"),
+    )
+    invite.used_at = utcnow()
+    return user

@@ -24,6 +24,7 @@ from flask_login import current_user, login_user, logout_user
 from eportfolio.accounts import services
 from eportfolio.accounts.schemas import (
     EmployerRegisterSchema,
+    InviteAcceptSchema,
     LoginSchema,
     PasswordChangeSchema,
     PasswordForgotSchema,
@@ -268,6 +269,25 @@ def forgot_password() -> Page:
             )
         return render_template("accounts/password_forgot_sent.html", email=data["email"])
     return _form_page("accounts/password_forgot.html", form, {})
+
+
+@bp.route("/register/invite/<token>", methods=["GET", "POST"])
+@access(PUBLIC)
+def accept_invite(token: str) -> Page:
+    """A colleague invited by an employer creates an account in that organisation."""
+    invite = services.live_invite(db.session, token)
+    form: dict[str, Any] = {"preferred_language": str(get_locale())}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            user = services.accept_invite(db.session, token, load(InviteAcceptSchema(), form))
+        except DomainError as exc:
+            return _form_page("accounts/invite_accept.html", form, exc.errors, invite=invite)
+        _start_session(user)
+        with force_locale(user.preferred_language):
+            flash(_("Welcome! Your account has been created."), "success")
+        return _with_language(redirect(url_for("web.index")), user.preferred_language)
+    return _form_page("accounts/invite_accept.html", form, {}, invite=invite)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

@@ -319,6 +319,38 @@ def reopen_need(need_id: int) -> Response:
     return redirect(url_for("employers.need", need_id=need_id))  # type: ignore[return-value]
 
 
+@bp.route("/colleagues", methods=["GET", "POST"])
+@access(NEEDS)
+def colleagues() -> Page:
+    """The organisation's accounts, and invitations for colleagues to accounts of their own."""
+    from eportfolio.accounts import services as accounts
+    from eportfolio.accounts.schemas import InviteSchema
+    from eportfolio.mail import send_mail
+
+    form: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            data = load(InviteSchema(), form)
+            invite, secret = accounts.invite_colleague(db.session, current_user, data["email"])
+        except DomainError as exc:
+            errors = exc.errors
+        else:
+            link = url_for("accounts.accept_invite", token=secret, _external=True)
+            body = render_template(
+                "accounts/email_invite.txt", invite=invite, inviter=current_user, link=link
+            )
+            send_mail(invite.email, _("You are invited to Meritportfölj"), body)
+            flash(_("The invitation has been sent to %(email)s.", email=invite.email), "success")
+            return redirect(url_for("employers.colleagues"))
+    people, waiting = accounts.colleagues(db.session, current_user)
+    page = render_template(
+        "employers/colleagues.html", people=people, waiting=waiting, form=form, errors=errors
+    )
+    return (page, 422) if errors else page
+
+
 @bp.get("/matches")
 @access(requires(Permission.CONTACT_ANSWER))
 def matches() -> str:

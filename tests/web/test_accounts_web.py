@@ -416,3 +416,31 @@ def test_every_entry_on_the_start_pages_leads_somewhere(
         titles = re.findall(r'class="action-title"[^>]*>([^<]+)<', page)
         bare = re.findall(r'<(?:span|p|strong) class="action-title">([^<]+)<', page)
         assert titles and not bare, (role, bare)
+
+
+def test_an_employer_invites_a_colleague_who_then_works_for_the_same_organisation(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    """A second recruiter gets an account of their own in the organisation, by invitation."""
+    employer = create_user("employer")
+    org = employer.organisations()[0]
+    login(client, employer)
+    taken = post_form(client, "/colleagues", {"email": employer.email})
+    assert taken.status_code == 422 and 'id="email-error"' in taken.text
+    sent = post_form(client, "/colleagues", {"email": "Kollega@Example.se"})
+    assert sent.status_code == 302
+    assert "kollega@example.se" in client.get("/colleagues").text  # waiting invitation
+    mail = outbox_messages(client.application.config["MAIL_OUTBOX_DIR"])[-1]
+    assert mail["To"] == "kollega@example.se"
+    link = re.search(r"https?://\S+/register/invite/\S+", mail.get_content()).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    colleague = FlaskClient(client.application, use_cookies=True)
+    page = colleague.get(f"/{path}").text
+    assert org.name in page and "kollega@example.se" in page
+    made = post_form(colleague, f"/{path}", {"display_name": "Kim Kollega", "password": GOOD})
+    assert made.status_code == 302
+    assert colleague.get("/needs").status_code == 200  # works for the organisation at once
+    user = db_session.scalar(select(User).where(User.email == "kollega@example.se"))
+    assert user is not None and [o.id for o in user.organisations()] == [org.id]
+    # The link works once.
+    assert FlaskClient(client.application, use_cookies=True).get(f"/{path}").status_code == 404

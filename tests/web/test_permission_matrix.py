@@ -104,6 +104,8 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ("accounts.forgot_password", "POST"): ("/password/forgot", same(422)),
     ("accounts.reset_password", "GET"): ("/password/reset/not-a-token", same(404)),
     ("accounts.reset_password", "POST"): ("/password/reset/not-a-token", same(404)),
+    ("accounts.accept_invite", "GET"): ("/register/invite/not-a-token", same(404)),
+    ("accounts.accept_invite", "POST"): ("/register/invite/not-a-token", same(404)),
     ("admin.organisations", "GET"): ("/admin/organisations", only(("coordinator", "admin"), 200)),
     ("admin.decide", "POST"): (
         lambda w: f"/admin/organisations/{w.pending_org_id}/decision",
@@ -449,6 +451,8 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/needs/{w.need_id}/reopen",
         only(("employer",), 302),
     ),
+    ("employers.colleagues", "GET"): ("/colleagues", only(("employer",), 200)),
+    ("employers.colleagues", "POST"): ("/colleagues", only(("employer",), 422)),
     ("employers.contacts", "GET"): ("/contacts", learners(200)),
     ("employers.answer", "POST"): (lambda w: f"/contacts/{w.contact_id}", owned(302)),
     # Validation (issue #5): the "assessor" identity sits on the case's council.
