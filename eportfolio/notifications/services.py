@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
@@ -89,7 +89,10 @@ def mark_read(session: Session, user: User) -> None:
 
 
 def _absolute(link: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    """Make a link a mail can carry: on PUBLIC_BASE_URL, else on the host the request came to."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or (
+        request.host_url if has_request_context() else ""
+    )
     return f"{base.rstrip('/')}{link}"
 
 

@@ -179,6 +179,9 @@ def _csv_value(value: Any, key: str) -> str:
         return ", ".join(f"{m['name']} ({m['centre']})" for m in value)
     if value is None:
         return "<5" if key in COUNT_KEYS or key in STATE_KEYS else ""
+    if isinstance(value, float):
+        # A semicolon file is read by Excel with Swedish settings: decimal comma, no ".0".
+        return f"{value:.1f}".removesuffix(".0").replace(".", ",")
     return str(value)
 
 

@@ -45,7 +45,7 @@ def _council_page(
             "municipality_codes": councils.municipalities_of(db.session, org.id),
         }
     errors: dict[str, Any] = {}
-    if request.method == "POST":
+    if request.method == "POST" and member_form is None:  # not the members form's own POST
         form = _form("occupation_ids", "municipality_codes")
         try:
             saved = councils.save_council(

@@ -81,16 +81,16 @@ def save_council(
     twin = session.scalar(
         select(Organisation.id).where(
             Organisation.kind == OrgKind.COUNCIL,
-            func.lower(Organisation.name) == data["name"].casefold(),
+            func.lower(func.trim(Organisation.name)) == data["name"].strip().casefold(),
             Organisation.id != (org.id if org else 0),
         )
     )
     if twin is not None:
         raise ValidationFailed({"name": [_l("There is already a council with that name.")]})
     if org is None:
-        org = Organisation(kind=OrgKind.COUNCIL, status=OrgStatus.ACTIVE, name=data["name"])
+        org = Organisation(kind=OrgKind.COUNCIL, status=OrgStatus.ACTIVE, name=data["name"].strip())
         session.add(org)
-    org.name = data["name"]
+    org.name = data["name"].strip()
     org.branch = data.get("branch") or None
     session.flush()
     session.execute(delete(CouncilOccupation).where(CouncilOccupation.council_id == org.id))

@@ -194,3 +194,11 @@ def test_the_api_creates_a_module(
     )
     assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
     assert "inte giltig JSON" in broken.get_json()["detail"]
+
+
+def test_csv_numbers_are_written_for_swedish_spreadsheets() -> None:
+    """The files are semicolon-separated for Excel with Swedish settings: decimal commas."""
+    from eportfolio.regional.report import to_csv
+
+    body = to_csv([("a", "A"), ("b", "B"), ("c", "C")], [{"a": 98.5, "b": 103.0, "c": 7}])
+    assert body.splitlines()[1] == "98,5;103;7"

@@ -185,6 +185,29 @@ def test_coordinator_adds_edits_and_removes_an_assessment(
     assert db_session.scalar(select(ShortageAssessment)) is None
 
 
+def _whole_ssyk(session: Session) -> None:
+    """Make the taxonomy hold every SSYK 2012 unit group, as JobTech's does: codes are only
+    checked then (the seed's 51 groups would refuse real ones)."""
+    from eportfolio.taxonomy_store.bristyrken import SSYK_UNIT_GROUPS
+    from eportfolio.taxonomy_store.models import Concept
+
+    have = set(session.scalars(select(Concept.code).where(Concept.kind == "occupation-group")))
+    missing = [f"{n:04d}" for n in range(1000, 9000) if f"{n:04d}" not in have]
+    for code in missing[: max(SSYK_UNIT_GROUPS - len(have), 0) + 1]:
+        if code == "9999":
+            continue
+        session.add(
+            Concept(
+                uri=f"test:ssyk:{code}",
+                source="test",
+                kind="occupation-group",
+                code=code,
+                fingerprint=code,
+            )
+        )
+    session.flush()
+
+
 def test_the_assessment_form_offers_areas_by_name(
     client: FlaskClient, create_user: Any, db_session: Session, seeded: None
 ) -> None:
@@ -206,6 +229,9 @@ def test_assessments_name_real_groups_and_periods_and_come_once(
 ) -> None:
     login(client, create_user("coordinator"))
     form = {"area_kind": "lan", "area_code": "12", "period": "2026-1", "recruitment": "brist"}
+    # With the seed's 51 groups only, a real code it lacks is still taken.
+    assert post_form(client, "/bristyrken/new", form | {"ssyk4": "2611"}).status_code == 302
+    _whole_ssyk(db_session)
     unknown = post_form(client, "/bristyrken/new", form | {"ssyk4": "9999"})
     assert unknown.status_code == 422 and "Det finns ingen SSYK 2012-grupp" in unknown.text
     ancient = post_form(client, "/bristyrken/new", form | {"ssyk4": "7212", "period": "1800"})
@@ -266,6 +292,7 @@ def test_an_upload_naming_an_unknown_ssyk_group_saves_nothing(
 ) -> None:
     """The file is held to the form's rule: a code must name a real SSYK 2012 group."""
     login(client, create_user("coordinator"))
+    _whole_ssyk(db_session)
     before = db_session.scalar(select(func.count()).select_from(ShortageAssessment))
     rows = (
         "ssyk4,occupation_label,area_kind,area_code,period,job_opportunities,outlook_5y,"

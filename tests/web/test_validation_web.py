@@ -185,12 +185,14 @@ def test_coordinator_manages_a_council(app: Flask, db_session: Session, w: VWorl
     )
     assert learner.status_code == 422 and 'id="email-error"' in learner.text
     assert f'value="{w.learner.email}"' in learner.text
+    # The council's own form above stays as saved (it came back blank once).
+    assert 'value="Valideringsrådet Vård"' in learner.text and 'href="#email"' in learner.text
     assert (
         w.learner.email not in coordinator.get(edit).text.split('id="members"')[1].split("<form")[0]
     )
     bad = post_form(coordinator, edit, {"name": "", "municipality_codes": ["9999"]})
     assert bad.status_code == 422
-    twin = post_form(coordinator, "/validation/councils/new", {"name": "valideringsrådet vård"})
+    twin = post_form(coordinator, "/validation/councils/new", {"name": "  valideringsrådet vård "})
     assert twin.status_code == 422 and "Det finns redan ett råd med det namnet" in twin.text
 
 
