@@ -356,9 +356,9 @@ def access_log(session: Session, learner: User, limit: int = 500) -> list[Access
     )
 
 
-def changes_for(session: Session, learner: User, limit: int = 200) -> list[tuple[Any, User | None]]:
+def changes_for(session: Session, learner: User, limit: int = 200) -> list[tuple[Any, str, Any]]:
     """Changes others made to the learner's portfolio on their behalf (a guide's edits), newest
-    first, with who made them: the learner chose these people, so they are named."""
+    first, each with the role and organisation it was made in: like the views, never a name."""
     from eportfolio.audit.models import AuditEvent
 
     events = list(
@@ -373,4 +373,10 @@ def changes_for(session: Session, learner: User, limit: int = 200) -> list[tuple
         u.id: u
         for u in session.scalars(select(User).where(User.id.in_({e.actor_id for e in events})))
     }
-    return [(e, people.get(e.actor_id or 0)) for e in events]
+    out = []
+    for event in events:
+        actor = people.get(event.actor_id or 0)
+        role = next((r for r in _ROLE_ORDER if actor and actor.has_role(r)), Role.LEARNER)
+        orgs = actor.organisations(role) if actor else []
+        out.append((event, role.value, orgs[0] if orgs else None))
+    return out
