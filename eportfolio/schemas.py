@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import format_number, gettext
@@ -126,12 +127,23 @@ def _one(message: Any) -> str:
     found = gettext(text)
     if found != text:
         return found
-    for pattern, msgid in _FILLED_IN:
-        hit = pattern.match(text)
+    said = translated_by_pattern(text, _FILLED_IN, lambda v: format_number(int(v)))
+    return found if said is None else said
+
+
+Patterns = list[tuple[re.Pattern[str], str]]
+
+
+def translated_by_pattern(
+    text: str, patterns: Patterns, value: Callable[[str], Any] = str
+) -> str | None:
+    """Translate a message a library wrote with values filled in: the first pattern matching
+    the whole text gives the msgid, and its named groups (through ``value``) the values."""
+    for pattern, msgid in patterns:
+        hit = pattern.fullmatch(text)
         if hit:
-            numbers = {k: format_number(int(v)) for k, v in hit.groupdict().items()}
-            return gettext(msgid, **numbers)
-    return found
+            return gettext(msgid, **{k: value(v) for k, v in hit.groupdict().items()})
+    return None
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -12,7 +12,7 @@ import re
 
 from flask_babel import gettext
 
-from eportfolio.schemas import N_
+from eportfolio.schemas import N_, translated_by_pattern
 
 _KNOWN: list[tuple[re.Pattern[str], str]] = [
     (
@@ -62,8 +62,7 @@ _KNOWN: list[tuple[re.Pattern[str], str]] = [
 
 def explain(message: str) -> str:
     """Return a parser's message in the current language (see the module's note)."""
-    for pattern, msgid in _KNOWN:
-        hit = pattern.fullmatch(message)
-        if hit:
-            return gettext(msgid, **hit.groupdict())
-    return gettext("The file could not be read: %(problem)s", problem=message)
+    said = translated_by_pattern(message, _KNOWN)
+    if said is None:
+        said = gettext("The file could not be read: %(problem)s", problem=message)
+    return said
