@@ -1,14 +1,14 @@
-"""Shared marshmallow base: translated messages, unknown fields ignored (e.g. csrf_token)."""
+"""Shared marshmallow base: translated messages; unknown names refused in API bodies."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import format_number, gettext
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from eportfolio.db import ID_MAX
 from eportfolio.errors import ValidationFailed
@@ -91,19 +91,31 @@ class UtcDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+UNKNOWN = N_("There is no field by this name; check its spelling.")
+
+
 class BaseSchema(Schema):
     """Base for every input schema; one validation layer for HTML forms and the JSON API."""
 
     class Meta:
-        unknown = EXCLUDE
+        # An API client's misspelt member ("must_have" for "must") would otherwise be
+        # dropped without a word and the rest saved. HTML forms carry ``csrf_token`` and
+        # buttons besides their fields, so ``load`` ignores unknown names at a form's top.
+        unknown = RAISE
+
+    error_messages: ClassVar[dict[str, str]] = {"unknown": UNKNOWN}
 
 
-def load(schema: Schema, data: Any) -> dict[str, Any]:
-    """Validate ``data`` with ``schema`` or raise ValidationFailed with per-field messages."""
+def load(schema: Schema, data: Any, unknown: str = EXCLUDE) -> dict[str, Any]:
+    """Validate ``data`` with ``schema`` or raise ValidationFailed with per-field messages.
+
+    Names no field knows are ignored at the top (a form's ``csrf_token``); pass ``RAISE``
+    for a JSON body.
+    """
     if not isinstance(data, dict):
         raise ValidationFailed({"_schema": [gettext("Send a JSON object.")]})
     try:
-        result: dict[str, Any] = schema.load(data)
+        result: dict[str, Any] = schema.load(data, unknown=unknown)
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         raise ValidationFailed({k: _translated(v) for k, v in messages.items()}) from exc
@@ -112,8 +124,7 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
 
 def _translated(messages: Any) -> list[Any]:
     # marshmallow wants plain strings, so schemas hold English msgids translated here.
-    if isinstance(messages, dict):  # nested schema or list field: flatten to readable text
-        return [_one(m) for v in messages.values() for m in _as_list(v)]
+    # A nested schema or list field gives a dict: flattened to readable text.
     return [_one(m) for m in _as_list(messages)]
 
 
@@ -148,8 +159,15 @@ def translated_by_pattern(
 
 def _as_list(value: Any) -> list[Any]:
     if isinstance(value, dict):
-        return [m for v in value.values() for m in _as_list(v)]
+        return [m for k, v in value.items() for m in _named(k, _as_list(v))]
     return list(value) if isinstance(value, list) else [value]
+
+
+def _named(name: Any, messages: list[Any]) -> list[Any]:
+    # Flattened, "no such field" would not say which; the misspelt name goes in front.
+    if not isinstance(name, str):
+        return messages
+    return [f"{name}: {_one(m)}" if m == UNKNOWN else m for m in messages]
 
 
 def stripped(value: Any) -> Any:

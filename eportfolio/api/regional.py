@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import RAISE, Schema, fields
 
 from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
@@ -206,7 +206,7 @@ def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if body is None and request.get_data():
         raise DomainError(_l("Invalid JSON body."))  # 400, as webargs answers other bodies
-    return load(ModuleSchema(), body if body is not None else {})
+    return load(ModuleSchema(), body if body is not None else {}, unknown=RAISE)
 
 
 def module_out(item: TrainingModule) -> dict[str, Any]:

@@ -98,6 +98,26 @@ def test_bad_needs_and_limits_are_problem_json(client: FlaskClient, demo: dict[s
     assert client.get(f"/api/v1/needs/{need['id']}/matches/K-NOBODY/explanation").status_code == 404
 
 
+def test_misspelt_members_are_named_and_nothing_is_saved(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    headers = _employer(client, demo)
+    before = client.get("/api/v1/needs").json
+    # "must_have" for "must": ignoring it would save a must-have skill as nice-to-have.
+    skill = {"text": "TIG-svetsning", "must_have": True}
+    nested = client.post("/api/v1/needs", json={**NEED, "skills": [skill]}, headers=headers)
+    assert nested.status_code == 422 and nested.mimetype == "application/problem+json"
+    assert nested.json["errors"]["skills"] == [
+        "must_have: Det finns inget fält med det namnet; kontrollera stavningen."
+    ]
+    top = client.post("/api/v1/needs", json={**NEED, "kommun": "1273"}, headers=headers)
+    assert top.status_code == 422
+    assert top.json["errors"]["kommun"] == [
+        "Det finns inget fält med det namnet; kontrollera stavningen."
+    ]
+    assert client.get("/api/v1/needs").json == before
+
+
 def test_learner_recommendations_and_contact_answers(
     client: FlaskClient, demo: dict[str, Any]
 ) -> None:

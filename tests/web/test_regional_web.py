@@ -194,6 +194,15 @@ def test_the_api_creates_a_module(
     )
     assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
     assert "inte giltig JSON" in broken.get_json()["detail"]
+    # A misspelt member is named, not dropped with the rest saved.
+    misspelt = client.post(
+        "/api/v1/training-modules",
+        headers={"X-CSRFToken": token},
+        json={"name": "Svets", "organisation_id": centre.id, "skils": ["TIG-svetsning"]},
+    )
+    assert misspelt.status_code == 422 and "skils" in misspelt.get_json()["errors"]
+    names = [m["name"] for m in client.get("/api/v1/training-modules").get_json()]
+    assert "Svets" not in names
 
 
 def test_csv_numbers_are_written_for_swedish_spreadsheets() -> None:
