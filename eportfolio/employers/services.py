@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -95,10 +96,25 @@ def save_need(
                     ]
                 }
             )
-        if concept.id not in skills:
-            row = kept.get(concept.id) or NeedSkill(concept_id=concept.id)
-            row.text, row.must, row.min_level = item["text"], item["must"], item["min_level"]
-            skills[concept.id] = row
+        if concept.id in skills:
+            # Keeping one row silently would drop the other's must/level without a word.
+            first = list(skills).index(concept.id) + 1
+            raise ValidationFailed(
+                {
+                    f"skill_{n}": [
+                        _l(
+                            "“%(text)s” is the same skill as row %(row)s (%(label)s). "
+                            "Name each skill once: remove one of the rows.",
+                            text=item["text"],
+                            row=first,
+                            label=concept.label(str(get_locale())),
+                        )
+                    ]
+                }
+            )
+        row = kept.get(concept.id) or NeedSkill(concept_id=concept.id)
+        row.text, row.must, row.min_level = item["text"], item["must"], item["min_level"]
+        skills[concept.id] = row
     need.title, need.text = data["title"], data.get("text")
     need.occupation_concept_id = occupation.id if occupation else None
     need.municipality_code, need.start_date = data.get("municipality_code"), data.get("start_date")

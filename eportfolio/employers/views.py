@@ -89,6 +89,14 @@ def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
     found = services.skills_from_ad(db.session, form.get("text") or "")
     lang = _lang()
     taken = {form.get(f"skill_{n}", "").strip().casefold() for n in range(1, MAX_SKILLS + 1)}
+    # A row already holding a chosen skill under other words takes that skill too.
+    chosen = {
+        str(form.get(f"concept_{n}"))
+        for n in range(1, MAX_SKILLS + 1)
+        if form.get(f"concept_{n}")
+        and str(form.get(f"concept_for_{n}", "")).strip().casefold()
+        == str(form.get(f"skill_{n}", "")).strip().casefold()
+    }
     free = [n for n in range(1, MAX_SKILLS + 1) if not form.get(f"skill_{n}", "").strip()]
     languages = {
         name.casefold(): code for locale in ("sv", "en") for code, name in language_options(locale)
@@ -102,7 +110,8 @@ def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
             item.concept.label("en").casefold()
         )
         if code is None:
-            if item.concept.label(lang).casefold() not in taken:
+            label = item.concept.label(lang).casefold()
+            if label not in taken and str(item.concept.id) not in chosen:
                 skills.append(item)
         elif code not in asked and free_languages:
             n = free_languages.pop(0)

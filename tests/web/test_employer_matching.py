@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eportfolio.portfolios.models import Portfolio
-from tests.conftest import login, post_form
+from tests.conftest import csrf_token, login, post_form
 
 AD = (
     "Vi söker en svetsare till vår verkstad i Osby. Du behärskar MIG-svetsning och "
@@ -469,6 +469,54 @@ def test_a_need_starting_in_the_past_or_with_too_long_text_is_refused_beside_the
     long = post_form(client, "/needs/new", form | {"text": "ord " * 5001})
     assert long.status_code == 422 and 'id="text-error"' in long.text
     assert ("ord " * 5001).strip() in long.text  # what was pasted stays
+
+
+def test_a_skill_named_twice_is_refused_at_its_row_and_nothing_is_saved(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    login(client, demo["arbetsgivare"])
+    before = client.get("/needs").text.count('href="/needs/')
+    form = {
+        "title": "Svetsare två gånger",
+        "skill_1": "TIG-svetsning",
+        "kind_1": "nice",
+        "skill_2": "tig-svetsning",
+        "kind_2": "must",
+        "level_2": "3",
+        "action": "save",
+    }
+    page = post_form(client, "/needs/new", form)
+    # Keeping one row would have dropped the other's must-have and level without a word.
+    assert page.status_code == 422
+    assert "”tig-svetsning” är samma kompetens som rad 1" in page.text
+    assert 'value="tig-svetsning"' in page.text and 'value="TIG-svetsning"' in page.text
+    assert client.get("/needs").text.count('href="/needs/') == before
+    api = client.post(
+        "/api/v1/needs",
+        json={"title": "x", "skills": [{"text": "TIG-svetsning"}, {"text": "TIG-svetsning"}]},
+        headers={"X-CSRFToken": csrf_token(client, "/account")},
+    )
+    assert api.status_code == 422 and "skill_2" in api.json["errors"]
+
+
+def test_an_ad_does_not_suggest_again_a_skill_a_row_already_chose_under_other_words(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    from eportfolio.taxonomy_store.models import Concept
+
+    login(client, demo["arbetsgivare"])
+    tig = db_session.scalar(
+        select(Concept)
+        .where(Concept.kind == "skill")
+        .where(Concept.labels.any(text="TIG-svetsning"))
+    )
+    assert tig is not None
+    form = {"title": "Svetsare", "text": AD, "action": "suggest"}
+    chosen = {"skill_1": "tigsvets", "concept_1": str(tig.id), "concept_for_1": "tigsvets"}
+    page = post_form(client, "/needs/new", form | chosen).text
+    skills = re.findall(r'name="skill_\d+" value="([^"]+)"', page)
+    assert "tigsvets" in skills and "MIG/MAG-svetsning" in skills
+    assert "TIG-svetsning" not in skills  # saving it would name the skill twice
 
 
 def test_an_error_page_leads_back_to_the_form_and_a_dead_reset_link_to_a_new_one(
