@@ -75,6 +75,7 @@ class LabelIndex:
         self.bag = {k: tuple(v) for k, v in bag.items()}
         self.langs = sorted({e.lang for e in self.entries})
         self.vocabulary = frozenset(w for e in self.entries for w in e.words)
+        self.sorted_vocabulary = sorted(self.vocabulary)  # for prefix lookups
         self.edge_words = frozenset(
             {e.words[0] for e in self.entries} | {e.words[-1] for e in self.entries}
         )

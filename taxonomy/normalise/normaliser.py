@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,13 @@ DERIVED = 0.9  # similarity of words with one stem but other endings (management
 FIRST_LETTER = 0.85  # similarity factor when two words start differently ("etsning")
 PART = 0.8  # similarity of a compound part to the whole compound
 JOINED = 0.95  # similarity of a compound to the same words written apart
+# Endings that make a noun of a verb's root: Swedish svets-a/svets-ning, bokför-a/bokför-ing,
+# sälj-a/sälj-are, led-a/led-ande; English operat-e/operat-ion. Snowball keeps these apart
+# (a stem is not a lemma), so "svetsa" found "Svenska" before any kind of "svetsning".
+NOUN_ENDINGS = ("ning", "ing", "are", "ande", "else", "ion")
+VOWELS = "aeiouyåäö"
+REAL_WORD = 0.9  # typo likeness of a word that is itself a verb of the labels ("svetsa")
+_NOUN_SCAN = 200  # label words looked at after a verb's root for a noun made of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,7 @@ class _Query:
     content: list[int]  # positions of the non-frame tokens
     text: str  # the content tokens joined by spaces
     known: list[bool]  # whether each token is a word some label uses
+    verb: list[bool]  # whether each token is a verb some label word makes a noun of
     cache: dict[str, list[float]]  # label word -> similarity to each query token
     parts: set[tuple[str, int]]  # (label word, query position) matched as compound parts
 
@@ -56,6 +65,33 @@ def _same_stem(a: str, b: str) -> float:
     while common < min(len(a), len(b)) and a[common] == b[common]:
         common += 1
     return INFLECTED if max(len(a), len(b)) - common <= INFLECTION else DERIVED
+
+
+def _derived(a: str, b: str) -> bool:
+    """Tell whether one word is a verb ending in a vowel and the other a noun made of it.
+
+    The noun may go on into a compound ("bokförings|vana"). The verb's root keeps three
+    letters at least, so "last|a" does not reach "last|bil".
+    """
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    root = short[:-1]
+    if len(root) < 3 or short[-1] not in VOWELS or not long.startswith(root):
+        return False
+    return long.startswith(NOUN_ENDINGS, len(root))
+
+
+def _has_noun(q: str, vocabulary: list[str]) -> bool:
+    """Tell whether some word of the sorted ``vocabulary`` is a noun made of the verb ``q``."""
+    root = q[:-1]
+    if len(root) < 3 or q[-1] not in VOWELS:
+        return False
+    at = bisect_left(vocabulary, root)
+    for word in vocabulary[at : at + _NOUN_SCAN]:
+        if not word.startswith(root):
+            return False
+        if word.startswith(NOUN_ENDINGS, len(root)):
+            return True
+    return False
 
 
 def _part(q: str, word: str, stem: str) -> bool:
@@ -169,7 +205,8 @@ class Normaliser:
         content = [i for i, is_frame in enumerate(mask) if not is_frame] or list(range(len(words)))
         text = " ".join(words[i] for i in content)
         known = [w in self._index.vocabulary for w in words]
-        return _Query(lang, words, stems(words, lang), content, text, known, {}, set())
+        verb = [_has_noun(w, self._index.sorted_vocabulary) for w in words]
+        return _Query(lang, words, stems(words, lang), content, text, known, verb, {}, set())
 
     def _sims(self, query: _Query, word: str, stem: str) -> list[float]:
         """Return how alike each query token is to one label token (1 = same word)."""
@@ -187,6 +224,8 @@ class Normaliser:
                 row.append(_same_stem(q, word))
             elif n_q < 3 or n_word < 3:
                 row.append(0.0)
+            elif _derived(q, word):
+                row.append(DERIVED)
             else:
                 # OSA counts a swap of adjacent letters as one edit, like the typos people make.
                 # Words whose lengths differ by more than 30 % cannot be that alike: skip them.
@@ -201,6 +240,8 @@ class Normaliser:
                     sim = max(sim, OSA.normalized_similarity(q_stem, stem))
                 if q[0] != word[0]:
                     sim *= FIRST_LETTER  # people seldom mistype a word's first letter
+                if query.verb[j]:
+                    sim *= REAL_WORD  # a verb the labels know is more likely meant as typed
                 # A three-letter word (an acronym) may carry one edit: similarity 2/3.
                 if sim >= 0.7 or (max(n_q, n_word) == 3 and sim > 0.6):
                     row.append(sim)

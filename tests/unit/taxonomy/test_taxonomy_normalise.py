@@ -160,3 +160,31 @@ def test_one_concept_in_two_languages_is_one_candidate() -> None:
     found = normaliser.lookup("metal", None, limit=5)
     assert sorted(c.concept_id for c in found) == ["c", "w"]
     assert normaliser.lookup("svetsa metall")[0] == Candidate("w", "svetsa metall", "sv", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("svetsa", "tig"),  # before: "Svenska", two letters off, ranked first
+        ("lasta", "lastning"),  # not "Lastbil": the root "last" goes on with no noun ending
+        ("bokföra", "bokforing"),  # the noun goes on into a compound
+        ("undervisa", "undervisning"),
+        ("Lastning", "lastning"),
+    ],
+)
+def test_a_verb_finds_the_skill_named_by_its_noun(text: str, expected: str) -> None:
+    normaliser = Normaliser.from_labels(
+        [
+            ("svenska", "Svenska", "sv"),
+            ("tig", "TIG-svetsning", "sv"),
+            ("lastbil", "Lastbil", "sv"),
+            ("lastning", "Lastning", "sv"),
+            ("lokforare", "Lokförare", "sv"),
+            ("bokforing", "Bokföringsvana", "sv"),
+            ("undervisning", "Undervisning, erfarenhet", "sv"),
+            ("vis", "Visning av bostäder", "sv"),
+        ]
+    )
+    found = normaliser.lookup(text, "sv", limit=3)
+    assert found[0].concept_id == expected
+    assert found[0].score >= 0.6
