@@ -75,15 +75,14 @@ def supply_rows(
     return out
 
 
-def kommun_rows(data: dict[str, Any], group: str) -> list[dict[str, Any]]:
-    """One group compared across the seven kommuner and the region."""
-    if group not in data["groups"]:
-        return []
-    data["groups"].index(group)
+def kommun_rows(data: dict[str, Any], group: str | None, lang: str) -> list[dict[str, Any]]:
+    """Occupation groups compared across the seven kommuner and the region: the chosen
+    group, or without one every group, kommun by kommun."""
     rows = []
-    for area in [*data["kommuner"], REGION]:
-        row = supply_rows(data, area, group, "sv")[0]
-        rows.append({"area": area, "name": area_name(area), **row})
+    for k in groups_shown(data, group):
+        for area in [*data["kommuner"], REGION]:
+            row = supply_rows(data, area, data["groups"][k], lang)[0]
+            rows.append({"area": area, "name": area_name(area), **row})
     return rows
 
 

@@ -50,7 +50,7 @@ def overview() -> str:
     lang = _lang()
     rows = report.supply_rows(data, area, group, lang)
     gaps = report.gap_rows(db.session, data, area, group, lang)
-    compare = report.kommun_rows(data, group) if group else []
+    compare = report.kommun_rows(data, group, lang) if group else []
     trend = report.ads_trend(data, group)
     area_label = report.area_name(area)
     charts = {
@@ -126,7 +126,7 @@ GAP_COLUMNS = [
     ("lifted", "Personer över tröskeln"),
     ("modules", "Utbildning"),
 ]
-COMPARE_COLUMNS = [("area", "Kod"), ("name", "Område"), *SUPPLY_COLUMNS[3:]]
+COMPARE_COLUMNS = [("area", "Kod"), ("name", "Område"), *SUPPLY_COLUMNS]
 
 
 @bp.get("/regional/<any(supply, gaps, kommuner):table>.csv")
@@ -139,7 +139,7 @@ def download(table: str) -> Response:
     elif table == "gaps":
         body = report.to_csv(GAP_COLUMNS, report.gap_rows(db.session, data, area, group, _lang()))
     else:
-        body = report.to_csv(COMPARE_COLUMNS, report.kommun_rows(data, group or ""))
+        body = report.to_csv(COMPARE_COLUMNS, report.kommun_rows(data, group, _lang()))
     return _csv(body, f"{table}-{area}{'-' + group if group else ''}.csv")
 
 

@@ -106,6 +106,25 @@ def test_a_small_count_shows_as_less_than_five(
     assert api["rows"][0]["qualified"] is None
 
 
+def test_the_kommun_comparison_downloads_one_group_or_every_group(
+    client: Any, db_session: Any, create_user: Any
+) -> None:
+    rw.build(db_session, create_user)
+    login(client, create_user("coordinator"))
+
+    def rows(url: str) -> list[dict[str, str]]:
+        body = client.get(url).get_data(as_text=True)
+        return list(csv.DictReader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+
+    one = rows("/regional/kommuner.csv?group=7212")
+    assert len(one) == 8 and {r["SSYK"] for r in one} == {"7212"}  # seven kommuner, region
+    assert one[-1]["Område"] == "Skåne Nordost"
+    # Without a group the file held only its header row; now every group, kommun by kommun.
+    every = rows("/regional/kommuner.csv")
+    groups = {r["SSYK"] for r in every}
+    assert "7212" in groups and len(groups) > 1 and len(every) == 8 * len(groups)
+
+
 def test_a_coordinator_adds_changes_and_deletes_a_module(
     client: Any, db_session: Any, create_user: Any, create_org: Any
 ) -> None:
