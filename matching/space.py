@@ -215,6 +215,18 @@ class SkillSpace(BaseEstimator):  # type: ignore[misc]
         """Map skill ids to indices; unknown ids map to -1."""
         return np.array([self.skill_index_.get(s, -1) for s in skill_ids], dtype=np.int64)
 
+    def crediting(self, skill_ids: Iterable[str]) -> list[str]:
+        """Return the skills that give credit to someone holding any of these (them included).
+
+        A need naming none of them gives that person no skill points at all.
+        """
+        cols = self.indices(skill_ids)
+        cols = cols[cols >= 0]
+        if not len(cols):
+            return []
+        rows = np.unique(self.similarity_[:, cols].nonzero()[0])
+        return [str(s) for s in self.skill_ids_[rows]]
+
     @property
     def n_skills(self) -> int:
         return len(self.skill_ids_)

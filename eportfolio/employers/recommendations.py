@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eportfolio.employers.models import Need
+from eportfolio.employers.models import Need, NeedSkill
 from eportfolio.employers.services import to_record as need_record
 from eportfolio.matching_index.engine import engine, to_record
 from eportfolio.portfolios.models import Portfolio
@@ -18,6 +18,7 @@ MIN_GAIN = 0.5  # points; a smaller gain would show as "+0 points"
 # Per cent of a target's skill points a learner must meet for it to be said to fit: a need
 # that only language and place put at 17 points, or an occupation at 0 %, fits no one.
 MIN_FIT = 5.0
+MAX_NEEDS = 500  # open needs scored per page view, the newest of those within reach
 
 # How strongly a recruitment situation counts when ranking bristyrken (fit x shortage).
 SHORTAGE = {"brist": 1.0, "balans": 0.5, "överskott": 0.15}
@@ -87,6 +88,27 @@ def _shortage_by_occupation(
     return out
 
 
+def _needs_in_reach(session: Session, eng: Any, skills: list[str]) -> list[Need]:
+    """Return the open needs naming a skill that credits one of these, newest first.
+
+    Every other open need would give the learner no skill points, so it could never fit
+    (``MIN_FIT``); scoring them all was also a Python loop over every open need. Beyond
+    ``MAX_NEEDS`` fitting candidates the newest are scored.
+    """
+    uris = eng.space.crediting(skills)
+    if not uris:
+        return []
+    reached = select(Concept.id).where(Concept.uri.in_(uris))
+    return list(
+        session.scalars(
+            select(Need)
+            .where(Need.is_open.is_(True), Need.skills.any(NeedSkill.concept_id.in_(reached)))
+            .order_by(Need.created_at.desc(), Need.id.desc())
+            .limit(MAX_NEEDS)
+        ).unique()
+    )
+
+
 def recommend(session: Session, portfolio: Portfolio, k: int = 5) -> dict[str, list[Suggestion]]:
     """Return fitting occupations, open needs and bristyrken, each with its top gaps."""
     eng = engine(session)
@@ -98,9 +120,7 @@ def recommend(session: Session, portfolio: Portfolio, k: int = 5) -> dict[str, l
     fits["bristyrken"] = eng.recommender.bristyrken(
         record, {u: w for u, (w, _) in shortage.items()}, k=k
     )
-    needs = {
-        n.id: n for n in session.scalars(select(Need).where(Need.is_open.is_(True)).limit(500))
-    }
+    needs = {n.id: n for n in _needs_in_reach(session, eng, [c.skill for c in record.skills])}
     fits["needs"] = (
         eng.recommender.needs(record, {i: need_record(n) for i, n in needs.items()}, k=k)
         if needs

@@ -272,6 +272,34 @@ def test_the_demo_need_ranks_the_demo_welders_and_fits_the_validated_one(
     assert "Du har redan" in needs_part and 'href="/validation/new"' in needs_part
 
 
+def test_matchningar_finds_a_fitting_need_among_hundreds_that_do_not_fit(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session, create_org: Any
+) -> None:
+    """Matchningar scored the first 500 open needs in no order; one more was never seen."""
+    from eportfolio.demo.cli import load_demo_need
+    from eportfolio.employers.models import Need, NeedSkill
+    from eportfolio.taxonomy_store.models import Concept
+
+    # A preschool skill: nothing a welder holds earns any credit for it.
+    far = db_session.scalar(select(Concept).where(Concept.uri == "seed:skill:laroplan-forskola"))
+    assert far is not None
+    org = create_org("employer", name="Annan arbetsgivare AB")
+    db_session.add_all(
+        Need(
+            organisation_id=org.id,
+            title=f"Behov {n}",
+            skills=[NeedSkill(concept_id=far.id, text=far.uri)],
+        )
+        for n in range(500)
+    )
+    db_session.flush()
+    load_demo_need(db_session)  # the welding need, after the 500 others
+    login(client, demo["larande"])
+    page = client.get("/matches").get_data(as_text=True)
+    needs_part = page.split('id="needs-heading"')[1].split("<section")[0]
+    assert "Svetsare till verkstaden i Broby" in needs_part and "Behov " not in needs_part
+
+
 def test_a_match_through_a_related_skill_names_that_skill(
     client: FlaskClient, demo: dict[str, Any], db_session: Session
 ) -> None:

@@ -22,6 +22,13 @@ def test_similarity_gives_partial_credit_by_relation(space):
     assert space.similarity_[space.skill_index_["weld"], space.skill_index_["excel"]] == 0
 
 
+def test_crediting_names_the_need_skills_that_give_a_holder_points(space):
+    # Holding TIG welding earns credit for a need asking TIG itself or welding (broader).
+    assert {"weld-tig", "weld"} <= set(space.crediting(["weld-tig"]))
+    assert "excel" not in space.crediting(["weld-tig"])
+    assert space.crediting(["no-such-skill"]) == []
+
+
 def test_top_k_matches_sorting_under_heavy_ties():
     rng = np.random.default_rng(3)
     for _ in range(50):
