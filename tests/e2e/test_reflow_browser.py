@@ -12,7 +12,6 @@ from tests.e2e.conftest import assert_accessible, login_as
 PAGES = [
     ("larande@demo.meritportfolj.se", "/portfolio"),  # the skills table
     ("larande@demo.meritportfolj.se", "/privacy/consents"),
-    ("arbetsgivare@demo.meritportfolj.se", "/needs/new"),  # a table of inputs in a fieldset
     ("samordnare@demo.meritportfolj.se", "/bristyrken"),  # a ten-column table
 ]
 
@@ -38,6 +37,40 @@ def test_pages_reflow_at_320_pixels(browser: Any, live_server: str, email: str, 
             "(() => { const r = document.querySelector('.table-scroll');"
             " return r.scrollWidth > r.clientWidth; })()"
         ), f"the table on {path} fits at 320 px: this page no longer tests scrolling"
+        assert_accessible(page)
+    finally:
+        context.close()
+
+
+def test_the_need_form_stacks_its_skill_rows_at_320_pixels(browser: Any, live_server: str) -> None:
+    """The skill rows were a table scrolled sideways, its inputs a few letters wide."""
+    context = browser.new_context(
+        base_url=live_server,
+        bypass_csp=True,
+        locale="sv-SE",
+        viewport={"width": 320, "height": 800},
+    )
+    page = context.new_page()
+    try:
+        login_as(page, "arbetsgivare@demo.meritportfolj.se")
+        page.goto("/needs/new")
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1]
+        assert page.evaluate(
+            "(() => { const r = document.querySelector('.table-scroll');"
+            " return r.scrollWidth <= r.clientWidth; })()"
+        ), "nothing in the skill rows is out of sight"
+        skill = page.locator("#skill_1").bounding_box()
+        level = page.locator("#level_1").bounding_box()
+        assert skill is not None and level is not None
+        assert skill["width"] >= 0.75 * width[1] and level["y"] > skill["y"] + skill["height"]
+        captions = page.evaluate(
+            "['#skill_1', '#level_1'].map(s => getComputedStyle("
+            "document.querySelector(s).closest('td'), '::before').content)"
+        )
+        assert captions == ['"Kompetens 1"', '"Lägsta nivå"']  # the columns' names stay in sight
+        page.fill("#skill_1", "TIG-svetsning")
+        page.select_option("#level_1", "3")
         assert_accessible(page)
     finally:
         context.close()
