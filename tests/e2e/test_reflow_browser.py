@@ -3,6 +3,8 @@ scroll inside their own labelled region, which the keyboard can reach (WCAG 1.4.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -16,8 +18,9 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("email", "path"), PAGES)
-def test_pages_reflow_at_320_pixels(browser: Any, live_server: str, email: str, path: str) -> None:
+@contextmanager
+def narrow_page(browser: Any, live_server: str, email: str, path: str) -> Iterator[Any]:
+    """Yield ``path`` opened by ``email`` in a 320 px wide window, Swedish."""
     context = browser.new_context(
         base_url=live_server,
         bypass_csp=True,
@@ -28,6 +31,14 @@ def test_pages_reflow_at_320_pixels(browser: Any, live_server: str, email: str, 
     try:
         login_as(page, email)
         page.goto(path)
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("email", "path"), PAGES)
+def test_pages_reflow_at_320_pixels(browser: Any, live_server: str, email: str, path: str) -> None:
+    with narrow_page(browser, live_server, email, path) as page:
         width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         assert width[0] <= width[1], f"{path} is {width[0]} px wide in a {width[1]} px window"
         region = page.locator(".table-scroll").first
@@ -38,22 +49,12 @@ def test_pages_reflow_at_320_pixels(browser: Any, live_server: str, email: str, 
             " return r.scrollWidth > r.clientWidth; })()"
         ), f"the table on {path} fits at 320 px: this page no longer tests scrolling"
         assert_accessible(page)
-    finally:
-        context.close()
 
 
 def test_the_need_form_stacks_its_skill_rows_at_320_pixels(browser: Any, live_server: str) -> None:
     """The skill rows were a table scrolled sideways, its inputs a few letters wide."""
-    context = browser.new_context(
-        base_url=live_server,
-        bypass_csp=True,
-        locale="sv-SE",
-        viewport={"width": 320, "height": 800},
-    )
-    page = context.new_page()
-    try:
-        login_as(page, "arbetsgivare@demo.meritportfolj.se")
-        page.goto("/needs/new")
+    employer = "arbetsgivare@demo.meritportfolj.se"
+    with narrow_page(browser, live_server, employer, "/needs/new") as page:
         width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         assert width[0] <= width[1]
         assert page.evaluate(
@@ -72,5 +73,3 @@ def test_the_need_form_stacks_its_skill_rows_at_320_pixels(browser: Any, live_se
         page.fill("#skill_1", "TIG-svetsning")
         page.select_option("#level_1", "3")
         assert_accessible(page)
-    finally:
-        context.close()
