@@ -214,6 +214,10 @@ class PortfolioIndex(BaseEstimator):  # type: ignore[misc]
         x = None
         if self.text is not None and text_vectors is not None:
             self.text_model_, x = self.text, text_vectors.tocsr()
+        elif self.text is not None and texts is not None and hasattr(self.text, "idf_"):
+            # Fitted beforehand on texts of its own: every index built with it weighs words
+            # alike, whoever it holds (app workers built at different times agree).
+            self.text_model_, x = self.text, self.text.transform(texts)
         elif self.text is not None and texts is not None:
             self.text_model_ = clone(self.text)
             x = self.text_model_.fit_transform(texts)

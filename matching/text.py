@@ -23,8 +23,9 @@ class TextVectoriser(BaseEstimator):  # type: ignore[misc]
     gets exactly the weights it gets in a bulk build.
     """
 
-    def __init__(self, n_features: int = 2**18) -> None:
+    def __init__(self, n_features: int = 2**18, unseen_idf: float | None = None) -> None:
         self.n_features = n_features
+        self.unseen_idf = unseen_idf
 
     def _counts(
         self, texts: Sequence[str]
@@ -64,6 +65,10 @@ class TextVectoriser(BaseEstimator):  # type: ignore[misc]
     def _fit_counts(self, keys: NDArray[np.int64], n: int) -> None:
         df = np.bincount(keys, minlength=self.n_features).astype(np.float64)
         self.idf_ = np.log((n + 1) / (df + 1)) + 1
+        if self.unseen_idf is not None:
+            # Fitted on a vocabulary of the domain (not on the texts it will read), a word
+            # it never saw is more likely "jag" or "har" than a rare skill.
+            self.idf_[df == 0] = self.unseen_idf
 
     def _matrix(
         self, found: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]], n: int
@@ -73,7 +78,8 @@ class TextVectoriser(BaseEstimator):  # type: ignore[misc]
         return sp.csr_matrix((weights, keys, indptr), shape=(n, self.n_features))
 
     def fit(self, texts: Sequence[str]) -> TextVectoriser:
-        """Learn inverse document frequencies; unseen words later get the largest idf."""
+        """Learn inverse document frequencies; unseen words later get ``unseen_idf``, by
+        default the largest idf."""
         self._fit_counts(self._counts(texts)[1], len(texts))
         return self
 

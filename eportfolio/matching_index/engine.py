@@ -165,12 +165,17 @@ def build(session: Session) -> Engine:
 
 def empty_index(session: Session) -> PortfolioIndex:
     """Return an index with the stored taxonomy's skill space and occupation model, no rows."""
-    space = SkillSpace.from_taxonomy(taxonomy_from_db(session))
+    taxonomy = taxonomy_from_db(session)
+    space = SkillSpace.from_taxonomy(taxonomy)
     model = OccupationModel().fit(space)
-    # A worker builds before it serves its first search: it may use every core meanwhile.
-    return PortfolioIndex(
-        space, model, text=TextVectoriser(n_features=2**16), n_jobs=os.cpu_count()
+    # Word weights come from the taxonomy's labels, not from the portfolios a worker finds
+    # at its start: workers started at different times would give one candidate different
+    # scores. Words no label uses ("jag", "har") weigh least.
+    text = TextVectoriser(n_features=2**16, unseen_idf=1.0).fit(
+        [label.text for concept in taxonomy.concepts.values() for label in concept.labels]
     )
+    # A worker builds before it serves its first search: it may use every core meanwhile.
+    return PortfolioIndex(space, model, text=text, n_jobs=os.cpu_count())
 
 
 def settle_heap() -> None:

@@ -66,3 +66,37 @@ def test_a_change_committed_after_a_later_one_reaches_the_index(
     after = engine(db_session)
     assert after is current  # applied in place, not by a rebuild
     assert _indexed_municipality(after, first) == municipality_code("1256")
+
+
+def test_workers_built_before_and_after_a_new_text_give_one_score(
+    db_session: Session, demo: dict[str, Any]
+) -> None:
+    """Each gunicorn worker builds its own engine: one built before a learner wrote about
+    their work, one after, must still give every candidate the same score."""
+    import datetime as dt
+
+    from eportfolio.matching_index.engine import build
+    from eportfolio.portfolios.models import Experience
+    from matching import Need, NeedSkill
+
+    before = engine(db_session)  # a worker started earlier
+    johan = _portfolio(db_session, demo["larande2"])
+    johan.experiences.append(
+        Experience(
+            employer_name="Verkstad AB",
+            occupation_text="Svetsare",
+            start=dt.date(2020, 1, 1),
+            description="Svetsning av rostfria rör och tryckkärl i verkstad",
+        )
+    )
+    db_session.commit()
+    before = engine(db_session)  # it takes the change in
+    after = build(db_session)  # a worker started now
+    need = Need(
+        [NeedSkill("seed:skill:tig-svetsning", 2, True)],
+        text="Svetsare till verkstad: rostfria rör och tryckkärl",
+    )
+    (old,) = before.matcher.explain(need, [johan.id])
+    (new,) = after.matcher.explain(need, [johan.id])
+    assert old.contributions()["text"] > 0
+    assert old.score == new.score and old.contributions() == new.contributions()

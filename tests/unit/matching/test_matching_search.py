@@ -192,3 +192,21 @@ def test_pruned_search_with_all_signals_matches_brute_force(build, monkeypatch, 
         found = matcher.search(need, k=25, explain=False)
         assert [m.portfolio_id for m in found] == reference[:25]
         assert [m.score for m in found] == pytest.approx([exact[p] for p in reference[:25]])
+
+
+def test_a_vectoriser_fitted_on_labels_weighs_words_no_label_uses_least():
+    from matching.text import TextVectoriser
+
+    labels = ["svetsa rör", "svetsa tryckkärl", "läsa ritningar", "köra truck"]
+
+    def weights(text: TextVectoriser) -> tuple[float, float]:
+        keys, values = text.vector("jag svetsa tryckkärl")
+        weight = dict(zip(keys.tolist(), values.tolist(), strict=True))
+        jag = int(text.vector("jag")[0][0])
+        return weight[jag], min(w for k, w in weight.items() if k != jag)
+
+    # "jag" is in no label: it weighs least; by default an unseen word weighs most.
+    jag, least_other = weights(TextVectoriser(n_features=2**10, unseen_idf=1.0).fit(labels))
+    assert jag < least_other
+    jag, least_other = weights(TextVectoriser(n_features=2**10).fit(labels))
+    assert jag > least_other
