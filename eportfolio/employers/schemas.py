@@ -12,12 +12,14 @@ from eportfolio.portfolios.models import CEFR
 from eportfolio.schemas import N_, BaseSchema, Id
 
 MAX_SKILLS = 20
+MAX_SKILL_TEXT = 200
 SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 class NeedSkillSchema(BaseSchema):
     text = fields.String(
-        required=True, validate=validate.Length(1, 200, error=N_("Write 1 to 200 characters."))
+        required=True,
+        validate=validate.Length(1, MAX_SKILL_TEXT, error=N_("Write 1 to 200 characters.")),
     )
     concept_id = Id(load_default=None, allow_none=True)
     must = fields.Boolean(load_default=True)
@@ -44,6 +46,36 @@ def _text(data: dict[str, Any], key: str) -> str:
     if not isinstance(value, str):
         raise ValidationError({key: [N_("Write this as text.")]})
     return value.strip()
+
+
+def form_skill_rows(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Return the need form's filled skill rows as (row number, skill) pairs.
+
+    A row too long to be a skill is refused at its own row, not in the list as a whole.
+    """
+    rows = []
+    for n in range(1, MAX_SKILLS + 1):
+        text = _text(data, f"skill_{n}")
+        if not text:
+            continue
+        if len(text) > MAX_SKILL_TEXT:
+            raise ValidationError({f"skill_{n}": [N_("Write 1 to 200 characters.")]})
+        # A row's skill id belongs to the words it was chosen for: once the words change,
+        # the skill is found again from them.
+        same = _text(data, f"concept_for_{n}").casefold() == text.casefold()
+        chosen = data.get(f"concept_{n}") if same else None
+        rows.append(
+            (
+                n,
+                {
+                    "text": text,
+                    "must": data.get(f"kind_{n}", "must") == "must",
+                    "min_level": data.get(f"level_{n}") or 1,
+                    "concept_id": chosen or None,
+                },
+            )
+        )
+    return rows
 
 
 class NeedSchema(BaseSchema):
@@ -76,21 +108,7 @@ class NeedSchema(BaseSchema):
         if not isinstance(data, dict) or "skills" in data:
             return data
         out = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items()}
-        skills, languages = [], []
-        for n in range(1, MAX_SKILLS + 1):
-            text = _text(data, f"skill_{n}")
-            if text:
-                # A row's skill id belongs to the words it was chosen for: once the words
-                # change, the skill is found again from them.
-                same = _text(data, f"concept_for_{n}").casefold() == text.casefold()
-                skills.append(
-                    {
-                        "text": text,
-                        "must": data.get(f"kind_{n}", "must") == "must",
-                        "min_level": data.get(f"level_{n}") or 1,
-                        "concept_id": (data.get(f"concept_{n}") or None) if same else None,
-                    }
-                )
+        skills, languages = [item for _, item in form_skill_rows(data)], []
         for n in range(1, 4):
             lang = _text(data, f"language_{n}")
             if lang:
@@ -98,7 +116,7 @@ class NeedSchema(BaseSchema):
         out["skills"], out["languages"] = skills, languages
         return out
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # said beside a missing title, too
     def _start_ahead(self, data: dict[str, Any], **_: Any) -> None:
         start = data.get("start_date")
         if start is not None and start < dt.datetime.now(SWEDEN).date():

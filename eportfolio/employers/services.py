@@ -47,10 +47,52 @@ def need_for(session: Session, user: User, need_id: int) -> Need:
     return need
 
 
+def skill_errors(
+    session: Session, items: list[dict[str, Any]], rows: list[int] | None = None
+) -> tuple[dict[int, tuple[dict[str, Any], Concept]], dict[str, list[Any]]]:
+    """Resolve need skills to taxonomy skills; return {concept id: (item, concept)} and the
+    errors of the rows that do not resolve or repeat a skill, keyed ``skill_<row>``.
+
+    ``rows`` are the form rows the items were typed in (a form skips empty rows); by
+    default their places in the list.
+    """
+    rows = rows if rows is not None and len(rows) == len(items) else list(range(1, len(items) + 1))
+    found: dict[int, tuple[dict[str, Any], Concept]] = {}
+    row_of: dict[int, int] = {}
+    errors: dict[str, list[Any]] = {}
+    for row, item in zip(rows, items, strict=True):
+        concept = resolve_concept(session, item["text"], "skill", item.get("concept_id"))
+        if concept is None:
+            errors[f"skill_{row}"] = [
+                _l("We could not find the skill “%(text)s”. Try other words.", text=item["text"])
+            ]
+        elif concept.id in found:
+            # Keeping one row silently would drop the other's must/level without a word.
+            errors[f"skill_{row}"] = [
+                _l(
+                    "“%(text)s” is the same skill as row %(row)s (%(label)s). "
+                    "Name each skill once: remove one of the rows.",
+                    text=item["text"],
+                    row=row_of[concept.id],
+                    label=concept.label(str(get_locale())),
+                )
+            ]
+        else:
+            found[concept.id], row_of[concept.id] = (item, concept), row
+    return found, errors
+
+
 def save_need(
-    session: Session, user: User, data: dict[str, Any], need_id: int | None = None
+    session: Session,
+    user: User,
+    data: dict[str, Any],
+    need_id: int | None = None,
+    rows: list[int] | None = None,
 ) -> Need:
-    """Create or change a need; every skill text is resolved to a taxonomy skill."""
+    """Create or change a need; every skill text is resolved to a taxonomy skill.
+
+    Every place, occupation and skill row that does not resolve is named at once.
+    """
     require(user, Permission.NEED_MANAGE)
     orgs = user.organisations()
     need = (
@@ -58,63 +100,36 @@ def save_need(
         if need_id is not None
         else Need(organisation_id=orgs[0].id, created_by_id=user.id)
     )
+    errors: dict[str, list[Any]] = {}
     if (
         data.get("municipality_code")
         and session.get(Municipality, data["municipality_code"]) is None
     ):
-        raise ValidationFailed({"municipality_code": [_l("Choose a kommun from the list.")]})
+        errors["municipality_code"] = [_l("Choose a kommun from the list.")]
     occupation = (
         resolve_concept(session, data["occupation"], "occupation")
         if data.get("occupation")
         else None
     )
     if data.get("occupation") and occupation is None:
-        raise ValidationFailed(
-            {
-                "occupation": [
-                    _l(
-                        "We could not find the occupation “%(text)s”. Try another word.",
-                        text=data["occupation"],
-                    )
-                ]
-            }
-        )
+        errors["occupation"] = [
+            _l(
+                "We could not find the occupation “%(text)s”. Try another word.",
+                text=data["occupation"],
+            )
+        ]
+    found, unresolved = skill_errors(session, data["skills"], rows)
+    errors |= unresolved
+    if errors:
+        raise ValidationFailed(errors)
     # An edit keeps the rows of skills that stay: replacing them would insert the new row
     # before the old one is deleted, against the one-row-per-skill rule.
     kept = {s.concept_id: s for s in need.skills}
     skills: dict[int, NeedSkill] = {}
-    for n, item in enumerate(data["skills"], start=1):
-        concept = resolve_concept(session, item["text"], "skill", item.get("concept_id"))
-        if concept is None:
-            raise ValidationFailed(
-                {
-                    f"skill_{n}": [
-                        _l(
-                            "We could not find the skill “%(text)s”. Try other words.",
-                            text=item["text"],
-                        )
-                    ]
-                }
-            )
-        if concept.id in skills:
-            # Keeping one row silently would drop the other's must/level without a word.
-            first = list(skills).index(concept.id) + 1
-            raise ValidationFailed(
-                {
-                    f"skill_{n}": [
-                        _l(
-                            "“%(text)s” is the same skill as row %(row)s (%(label)s). "
-                            "Name each skill once: remove one of the rows.",
-                            text=item["text"],
-                            row=first,
-                            label=concept.label(str(get_locale())),
-                        )
-                    ]
-                }
-            )
-        row = kept.get(concept.id) or NeedSkill(concept_id=concept.id)
+    for concept_id, (item, _concept) in found.items():
+        row = kept.get(concept_id) or NeedSkill(concept_id=concept_id)
         row.text, row.must, row.min_level = item["text"], item["must"], item["min_level"]
-        skills[concept.id] = row
+        skills[concept_id] = row
     need.title, need.text = data["title"], data.get("text")
     need.occupation_concept_id = occupation.id if occupation else None
     need.municipality_code, need.start_date = data.get("municipality_code"), data.get("start_date")

@@ -8,13 +8,14 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from eportfolio.accounts.models import Municipality
 from eportfolio.db import db, parse_id
 from eportfolio.employers import services
 from eportfolio.employers.models import Need
-from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema
+from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema, form_skill_rows
 from eportfolio.errors import DomainError, ValidationFailed
 from eportfolio.extensions import limiter
 from eportfolio.matching_index.loading import cefr
@@ -52,8 +53,14 @@ def _need_form(need_id: int | None) -> Page:
         else:
             try:
                 saved = services.save_need(
-                    db.session, current_user, load(NeedSchema(), form), need_id
+                    db.session,
+                    current_user,
+                    load(NeedSchema(), form),
+                    need_id,
+                    rows=[n for n, _ in form_skill_rows(form)],
                 )
+            except ValidationFailed as exc:
+                errors = {**_skill_row_errors(form), **exc.errors}
             except DomainError as exc:
                 errors = exc.errors
             else:
@@ -75,6 +82,17 @@ def _need_form(need_id: int | None) -> Page:
         cefr=CEFR,
         languages=language_options(_lang()),
     ), 422 if errors else 200
+
+
+def _skill_row_errors(form: dict[str, Any]) -> dict[str, list[Any]]:
+    """Name the skill rows that do not resolve, also when other fields failed first, so one
+    submit shows every mistake."""
+    try:
+        rows = form_skill_rows(form)
+        items = [dict(item, concept_id=parse_id(item["concept_id"]) or None) for _, item in rows]
+    except ValidationError:
+        return {}  # the schema's own message for these rows stands
+    return services.skill_errors(db.session, items, [n for n, _ in rows])[1]
 
 
 def _rows_shown(form: dict[str, Any]) -> int:

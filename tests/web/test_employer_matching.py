@@ -527,6 +527,29 @@ def test_a_skill_named_twice_is_refused_at_its_row_and_nothing_is_saved(
     assert api.status_code == 422 and "skill_2" in api.json["errors"]
 
 
+def test_every_mistake_in_the_need_form_shows_at_once_beside_its_own_row(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    login(client, demo["arbetsgivare"])
+    form = {
+        "title": "",
+        "start_date": "2020-01-01",
+        "skill_2": "TIG-svetsning",
+        "skill_4": "xqzv",
+        "skill_6": "tig-svetsning",
+        "action": "save",
+    }
+    page = post_form(client, "/needs/new", form).text
+    assert "Välj ett startdatum från och med i dag" in page and 'href="#title"' in page
+    # Empty rows are skipped, yet each message sits at the row it is about.
+    assert re.search(r'id="skill_4-error">[^<]*Vi hittade inte kompetensen ”xqzv”', page)
+    assert re.search(r'id="skill_6-error">[^<]*samma kompetens som rad 2', page)
+    assert 'id="skill_2-error"' not in page
+    long = post_form(client, "/needs/new", {"title": "T", "skill_3": "x" * 201, "action": "save"})
+    assert long.status_code == 422
+    assert re.search(r'id="skill_3-error">[^<]*Skriv 1 till 200 tecken', long.text)
+
+
 def test_an_ad_does_not_suggest_again_a_skill_a_row_already_chose_under_other_words(
     client: FlaskClient, demo: dict[str, Any], db_session: Session
 ) -> None:
