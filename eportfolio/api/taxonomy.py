@@ -48,9 +48,14 @@ class Concepts(MethodView):
     @blp.response(200, CandidateSchema(many=True))
     @blp.doc(security=SECURITY)
     def get(self, args: dict[str, Any]) -> list[dict[str, Any]]:
-        """Suggest concepts for what a person is typing (autocomplete)."""
+        """Suggest concepts for what a person is typing (autocomplete; only plausible ones)."""
         matches = search.search(
-            db.session, args["q"], kind=args["kind"], lang=args["lang"], limit=args["limit"]
+            db.session,
+            args["q"],
+            kind=args["kind"],
+            lang=args["lang"],
+            limit=args["limit"],
+            min_score=search.PLAUSIBLE,
         )
         return [
             {**brief(m.concept, args["lang"]), "matched_label": m.label, "score": m.score}

@@ -7,6 +7,7 @@ workers stay in step without talking to each other.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,18 @@ from taxonomy.normalise import Normaliser
 KINDS = ("skill", "occupation", "occupation-group", "skill-group")
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], tuple[tuple[Any, ...], Normaliser, dict[str, int]]] = {}
+
+# Below this a match shares letters with the text but not a word or stem ("xqzv" finds
+# "XQuery" at 0.01): offering it as "did you mean" or while typing is noise.
+PLAUSIBLE = 0.2
+_WORDS = re.compile(r"\w+")
+
+
+def _begins_words(typed: list[str], label: str) -> bool:
+    """Tell whether every typed word begins a word of the label ("undersk": Undersköterska),
+    as someone part-way through typing it gets a low score but a sound suggestion."""
+    words = _WORDS.findall(label.casefold())
+    return bool(typed) and all(any(w.startswith(t) for w in words) for t in typed)
 
 
 @dataclass(frozen=True)
@@ -68,14 +81,28 @@ def _concepts(session: Session, ids: list[int]) -> dict[int, Concept]:
 
 
 def search(
-    session: Session, text: str, *, kind: str = "skill", lang: str | None = None, limit: int = 10
+    session: Session,
+    text: str,
+    *,
+    kind: str = "skill",
+    lang: str | None = None,
+    limit: int = 10,
+    min_score: float = 0.0,
 ) -> list[Match]:
-    """Rank concepts of one kind for free text (typos, inflection, word order tolerated)."""
+    """Rank concepts of one kind for free text (typos, inflection, word order tolerated).
+
+    ``min_score`` leaves out weaker matches: ``PLAUSIBLE`` for what a person is offered.
+    """
     text = text.strip()
     if not text:
         return []
     index, ids = normaliser(session, kind)
-    candidates = index.lookup(text, lang=lang, limit=limit)
+    typed = _WORDS.findall(text.casefold())
+    candidates = [
+        c
+        for c in index.lookup(text, lang=lang, limit=limit)
+        if c.score >= min_score or _begins_words(typed, c.label)
+    ]
     concepts = _concepts(session, [ids[c.concept_id] for c in candidates])
     return [
         Match(concepts[ids[c.concept_id]], c.label, round(c.score, 3))

@@ -503,6 +503,20 @@ def test_a_verified_level_shows_beside_a_level_the_learner_raised_later(
     assert "3 bekräftad (du anger 4)" in page
 
 
+def test_text_like_no_skill_offers_no_far_fetched_choices(
+    client: FlaskClient, learner: Any
+) -> None:
+    """Text like "xqzv" was offered skills sharing a letter or two, scored around 0.01."""
+    response = post_form(client, "/portfolio/skills/new", {"text": "xqzv", "level": "2"})
+    assert response.status_code == 422
+    assert 'name="concept_choice"' not in response.text
+    assert "Vi hittade ingen kompetens för ”xqzv”" in response.text
+    typed = client.get("/api/v1/taxonomy/concepts?q=xqzv&kind=skill").get_json()
+    assert typed == []
+    # A real word still gets its suggestions while typing.
+    assert client.get("/api/v1/taxonomy/concepts?q=svetsning&kind=skill").get_json()
+
+
 def test_a_word_with_two_close_readings_is_asked_about_not_guessed(
     client: FlaskClient, learner: Any, db_session: Session
 ) -> None:
