@@ -174,6 +174,12 @@ _MERIT = re.compile(
     r"nice to have|is a plus|preferred",
     re.IGNORECASE,
 )
+# "Truckkort är inte ett krav": named, but not required either.
+_NOT_REQUIRED = re.compile(
+    r"\b(inte|ej|inget|icke)\b[^.!?;\n]{0,20}\b(krav|nödvändig\w*|obligatorisk\w*)|"
+    r"\bnot\b[^.!?;\n]{0,20}\b(required|a requirement|necessary|mandatory)",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
@@ -183,7 +189,7 @@ class AdSkill:
 
     concept: Concept
     words: str
-    must: bool  # False when its sentence calls it an advantage ("meriterande")
+    must: bool  # False when its sentence calls it an advantage or says it is not required
 
 
 def skills_from_ad(session: Session, text: str) -> list[AdSkill]:
@@ -194,7 +200,8 @@ def skills_from_ad(session: Session, text: str) -> list[AdSkill]:
         before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
         after = _SENTENCE_END.search(text, end)
         sentence = text[(before[-1] if before else 0) : (after.start() if after else len(text))]
-        found.append(AdSkill(f.concept, text[start:end], not _MERIT.search(sentence)))
+        nice = _MERIT.search(sentence) or _NOT_REQUIRED.search(sentence)
+        found.append(AdSkill(f.concept, text[start:end], not nice))
     return found
 
 

@@ -26,6 +26,7 @@ from eportfolio.schemas import load
 from eportfolio.taxonomy_store.models import Concept
 
 bp = Blueprint("employers", __name__)
+LANGUAGE_ROWS = range(1, 4)  # as many as NeedSchema reads
 NEEDS = requires(Permission.NEED_MANAGE)
 Page = str | tuple[str, int] | Response
 
@@ -119,8 +120,9 @@ def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
     languages = {
         name.casefold(): code for locale in ("sv", "en") for code, name in language_options(locale)
     }
-    asked = {form.get(f"language_{n}") for n in range(1, 3)} - {None, ""}
-    free_languages = [n for n in range(1, 3) if not form.get(f"language_{n}")]
+    asked = {form.get(f"language_{n}") for n in LANGUAGE_ROWS} - {None, ""}
+    free_languages = [n for n in LANGUAGE_ROWS if not form.get(f"language_{n}")]
+    left_out = []  # languages the ad names that no language row can honestly hold
     rows: dict[str, Any] = {}
     skills = []
     for item in found:
@@ -131,9 +133,14 @@ def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
             label = item.concept.label(lang).casefold()
             if label not in taken and str(item.concept.id) not in chosen:
                 skills.append(item)
-        elif code not in asked and free_languages:
+        elif code in asked:
+            continue
+        elif item.must and free_languages:
             n = free_languages.pop(0)
             rows[f"language_{n}"], rows[f"cefr_{n}"] = code, "B1"
+            asked.add(code)
+        else:  # a language row is a requirement: a merit, or one too many, is said instead
+            left_out.append(language_name(code, lang))
             asked.add(code)
     for item, n in zip(skills, free, strict=False):
         rows[f"skill_{n}"] = rows[f"concept_for_{n}"] = item.concept.label(lang)
@@ -141,6 +148,15 @@ def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
         rows[f"kind_{n}"], rows[f"level_{n}"] = ("must" if item.must else "nice"), "2"
     if not found:
         flash(_("No skills were recognised in the text."), "info")
+    if left_out:
+        flash(
+            _(
+                "The ad also names %(languages)s: as a merit, or more languages than the rows "
+                "hold. Each language row is a requirement; add one yourself if it is required.",
+                languages=", ".join(left_out),
+            ),
+            "info",
+        )
     return rows
 
 

@@ -429,6 +429,28 @@ def test_an_ad_fills_languages_as_languages_and_merits_as_nice_to_have(
     assert kinds["TIG-svetsning"] == "must" and kinds["B-körkort"] == "nice"
 
 
+def test_an_ad_saying_a_skill_is_not_required_and_naming_merit_languages(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    """ "Truckkort är inte ett krav" became a must-have row, and a merit language a required
+    language row (the one after it dropped without a word)."""
+    login(client, demo["arbetsgivare"])
+    ad = (
+        "Vi söker en svetsare. Du behärskar TIG-svetsning. Svenska i tal och skrift krävs. "
+        "Truckkort är inte ett krav. Kunskaper i arabiska eller somaliska är meriterande."
+    )
+    html = post_form(
+        client, "/needs/new", {"title": "Svetsare", "text": ad, "action": "suggest"}
+    ).text
+    rows = dict(re.findall(r'id="skill_(\d+)" name="skill_\d+" value="([^"]+)"', html))
+    truck = next(n for n, label in rows.items() if "truck" in label.casefold())
+    kind = html.split(f'id="kind_{truck}"')[1].split("</select>")[0]
+    assert '<option value="nice" selected>' in kind
+    chosen = re.findall(r'id="language_\d"[^>]*>.*?<option value="(\w+)" selected>', html, re.S)
+    assert chosen[:1] == ["sv"] and "ar" not in chosen and "so" not in chosen
+    assert re.search(r"nämner också arabiska, somaliska: som meriterande", html)
+
+
 def test_a_withdrawn_yes_is_said_plainly_on_both_sides_and_work_history_shows_without_names(
     client: FlaskClient, demo: dict[str, Any], db_session: Session
 ) -> None:
