@@ -12,7 +12,7 @@ from http import HTTPStatus
 from typing import Any
 
 import flask_smorest
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 from marshmallow import INCLUDE, Schema, fields
 
@@ -88,6 +88,10 @@ def _refusals(rule: AccessRule | None, url: str, method: str) -> list[int]:
 
 
 def _no_content_type(response: Response) -> Response:
+    # Flask answers OPTIONS itself: 200, an empty text/html body and the Allow header. An
+    # API says "no content" as 204, and the Allow header is the answer.
+    if request.method == "OPTIONS" and response.status_code == HTTPStatus.OK:
+        response.status_code = HTTPStatus.NO_CONTENT
     # flask-smorest builds every answer with jsonify, a 204 too: werkzeug drops the body but
     # keeps "application/json", which promises a JSON body that is not there.
     if response.status_code == HTTPStatus.NO_CONTENT:

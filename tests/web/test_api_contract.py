@@ -170,3 +170,15 @@ def test_no_content_answers_claim_no_content_type(
     response = bare.delete(f"{API}/me/tokens/{token_id}", headers=auth)
     assert response.status_code == 204
     assert response.data == b"" and "Content-Type" not in response.headers
+
+
+def test_options_answers_with_the_allowed_methods_and_no_content(
+    app: Flask, client: FlaskClient, create_user: Any
+) -> None:
+    """It answered 200 with an empty text/html body, which no JSON client expects."""
+    auth = _token(client, create_user("employer"))
+    bare = FlaskClient(app, use_cookies=False)
+    response = bare.options(f"{API}/needs", headers=auth)
+    assert response.status_code == 204 and "Content-Type" not in response.headers
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST", "OPTIONS"}
+    assert bare.options(f"{API}/needs").status_code == 401  # still behind the access rule
