@@ -203,8 +203,10 @@ def suggested_councils(
 # --- jäv ----------------------------------------------------------------------------------
 
 
-def declare_conflict(session: Session, assessor: User, learner_id: int) -> None:
-    """Record that ``assessor`` must never assess ``learner_id``."""
+def declare_conflict(
+    session: Session, assessor: User, learner_id: int, case_id: int | None = None
+) -> None:
+    """Record that ``assessor`` must never assess ``learner_id`` (declared on ``case_id``)."""
     exists = session.scalar(
         select(ConflictDeclaration).where(
             ConflictDeclaration.assessor_id == assessor.id,
@@ -214,6 +216,15 @@ def declare_conflict(session: Session, assessor: User, learner_id: int) -> None:
     if exists is None:
         session.add(ConflictDeclaration(assessor_id=assessor.id, learner_id=learner_id))
         session.flush()
+        # It decides who may judge this person's cases from now on: the log must show it.
+        audit.record(
+            session,
+            "validation.conflict.declared",
+            actor_id=assessor.id,
+            subject_type="validation_case" if case_id else "user",
+            subject_id=case_id or learner_id,
+            data={"learner_id": learner_id},
+        )
 
 
 def has_conflict(session: Session, assessor: User, learner_id: int) -> bool:

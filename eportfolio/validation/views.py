@@ -148,7 +148,7 @@ def assess(case_id: int, claim_id: int) -> Page:
 @access(requires(Permission.ASSESSOR_HOME))
 def declare_conflict(case_id: int) -> Response:
     item = services.case_for(db.session, current_user, case_id)
-    councils.declare_conflict(db.session, current_user, item.learner_id)
+    councils.declare_conflict(db.session, current_user, item.learner_id, item.id)
     flash(_("Noted: you will not be given this person's cases."), "success")
     return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
 

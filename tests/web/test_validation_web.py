@@ -383,3 +383,25 @@ def test_the_queue_offers_to_take_only_cases_that_can_be_taken(
         i for i in assessor.get("/api/v1/validation/queue").json["items"] if i["id"] == case_id
     ]
     assert item["eligible"] is False and item["days_waiting"] is None
+
+
+def test_a_declared_jav_is_in_the_audit_log(
+    app: Flask, db_session: Session, w: VWorld, create_user: Callable[..., Any]
+) -> None:
+    """Who may judge a person's case is a decision: the administrator finds it in the log."""
+    with app.test_request_context():
+        case = services.create_case(db_session, w.learner, w.council.id, w.claim_ids[:1])
+        services.transition(db_session, w.learner, case, Action.SUBMIT)
+    assessor = as_user(app, w.assessor)
+    declared = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/conflict",
+        {},
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert declared.status_code == 302
+    admin = as_user(app, create_user("admin"))
+    log = admin.get(
+        "/admin/audit", query_string={"person": w.assessor.email, "action": "validation.conflict"}
+    ).text
+    assert "validation.conflict.declared" in log
