@@ -405,3 +405,101 @@ def test_a_declared_jav_is_in_the_audit_log(
         "/admin/audit", query_string={"person": w.assessor.email, "action": "validation.conflict"}
     ).text
     assert "validation.conflict.declared" in log
+
+
+def _assess_first(app: Flask, w: VWorld, case: ValidationCase) -> None:
+    assessor = as_user(app, w.assessor)
+    data = {"method": "interview", "decision": "verified", "verified_level": "2", "rationale": "ok"}
+    saved = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/claims/{case.claims[0].id}",
+        data,
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert saved.status_code == 302
+
+
+def _declare_jav(app: Flask, w: VWorld, case_id: int) -> str:
+    """Press the jäv button as ``w.assessor``; return the page the redirect shows."""
+    assessor = as_user(app, w.assessor)
+    response = post_form(
+        assessor,
+        f"/validation/cases/{case_id}/conflict",
+        {},
+        token_from=f"/validation/cases/{case_id}",
+    )
+    assert response.status_code == 302
+    return assessor.get(response.headers["Location"]).text
+
+
+def test_an_assessor_declaring_jav_hands_the_case_back(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    """A jävig assessor neither keeps nor decides the case: it goes back to the queue."""
+    case = _taken(app, db_session, w)
+    _assess_first(app, w, case)
+    page = _declare_jav(app, w, case.id)
+    assert f"Ärende {case.id} är tillbaka i valideringsrådets kö" in page
+    assert f"/validation/cases/{case.id}" not in page  # out of his queue too
+
+    assessor = as_user(app, w.assessor)
+    headers = {"X-CSRFToken": csrf_token(assessor, "/account")}
+    assert assessor.get(f"/validation/cases/{case.id}").status_code == 404
+    concluded = assessor.post(
+        f"/api/v1/validation/cases/{case.id}/transitions",
+        json={"action": "conclude"},
+        headers=headers,
+    )
+    assert concluded.status_code == 404
+    assessed = assessor.put(
+        f"/api/v1/validation/cases/{case.id}/claims/{case.claims[1].id}/assessment",
+        json={"method": "interview", "decision": "not_verified", "rationale": "nej"},
+        headers=headers,
+    )
+    assert assessed.status_code == 404
+
+    other = as_user(app, w.assessor2)
+    assert f"Ta ärende {case.id}" in other.get("/validation/queue").text
+    taken = other.get(f"/api/v1/validation/cases/{case.id}").get_json()
+    assert taken["state"] == "submitted" and taken["assessor_id"] is None
+    # What the jävig assessor had decided does not stand for the next one.
+    assert all(c["decision"] is None for c in taken["claims"])
+
+
+def test_jav_while_waiting_for_the_learner_sends_the_answer_to_the_queue(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    assessor = as_user(app, w.assessor)
+    assert act(assessor, case.id, "request_evidence", "Skicka ett intyg").status_code == 302
+    page = _declare_jav(app, w, case.id)
+    assert f"Ärende {case.id} går till valideringsrådets kö när deltagaren svarar" in page
+    learner = as_user(app, w.learner)
+    assert "Skicka ett intyg" in learner.get(f"/validation/cases/{case.id}").text
+    assert act(learner, case.id, "resubmit").status_code == 302
+    other = as_user(app, w.assessor2)
+    assert f"Ta ärende {case.id}" in other.get("/validation/queue").text
+    assert f"Ta ärende {case.id}" not in assessor.get("/validation/queue").text
+
+
+def test_an_assessor_found_javig_while_holding_a_case_cannot_decide_it(
+    app: Flask, db_session: Session, w: VWorld, create_org: Any
+) -> None:
+    """Jäv found after he took the case (he works where the learner works) stops him too."""
+    from eportfolio.accounts.models import Membership, Role
+
+    case = _taken(app, db_session, w)
+    employer = create_org("employer", name="Osby Verkstad")
+    db_session.add(
+        Membership(user_id=w.assessor.id, organisation_id=employer.id, role=Role.EMPLOYER)
+    )
+    db_session.flush()
+    assessor = as_user(app, w.assessor)
+    concluded = assessor.post(
+        f"/api/v1/validation/cases/{case.id}/transitions",
+        json={"action": "conclude"},
+        headers={"X-CSRFToken": csrf_token(assessor, "/account")},
+    )
+    assert concluded.status_code == 404
+    db_session.refresh(case)
+    assert case.state is State.IN_ASSESSMENT
