@@ -503,3 +503,57 @@ def test_an_assessor_found_javig_while_holding_a_case_cannot_decide_it(
     assert concluded.status_code == 404
     db_session.refresh(case)
     assert case.state is State.IN_ASSESSMENT
+
+
+def _assessor_membership(db_session: Session, w: VWorld) -> int:
+    from sqlalchemy import select
+
+    from eportfolio.accounts.models import Membership
+
+    return db_session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == w.assessor.id, Membership.organisation_id == w.council.id
+        )
+    )
+
+
+def test_removing_an_assessor_whose_case_waits_for_the_learner(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    """The case cannot come back to him from the learner: removal lets it go to the queue."""
+    case = _taken(app, db_session, w)
+    assert (
+        act(as_user(app, w.assessor), case.id, "request_evidence", "Ett intyg").status_code == 302
+    )
+    coordinator = as_user(app, w.coordinator)
+    edit = f"/validation/councils/{w.council.id}"
+    removed = post_form(
+        coordinator,
+        f"{edit}/members/{_assessor_membership(db_session, w)}/remove",
+        {},
+        token_from=edit,
+    )
+    assert removed.status_code == 302
+    assert w.assessor.email not in coordinator.get(edit).text
+    learner = as_user(app, w.learner)
+    assert act(learner, case.id, "resubmit").status_code == 302
+    assert f"Ta ärende {case.id}" in as_user(app, w.assessor2).get("/validation/queue").text
+
+
+def test_an_assessor_with_a_case_in_assessment_stays_and_the_page_says_why(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    coordinator = as_user(app, w.coordinator)
+    edit = f"/validation/councils/{w.council.id}"
+    membership_id = _assessor_membership(db_session, w)
+    refused = post_form(coordinator, f"{edit}/members/{membership_id}/remove", {}, token_from=edit)
+    assert refused.status_code == 409
+    page = refused.text
+    # The council's page, with the reason beside the member and linked from the summary.
+    assert 'value="Valideringsrådet Svets"' in page and 'id="members"' in page
+    assert f"bedömer ärenden i det här rådet ({case.id})" in page
+    assert (
+        f'href="#member-{membership_id}"' in page and f'id="member-{membership_id}-error"' in page
+    )
+    assert w.assessor.email in coordinator.get(edit).text
