@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
-from eportfolio.schemas import N_, BaseSchema, Id, UtcDateTime
+from marshmallow import Schema, fields, pre_load, validate
+
+from eportfolio.schemas import N_, BaseSchema, Id, UtcDateTime, stripped
 from eportfolio.validation.services import METHODS
 from eportfolio.validation.states import Action, State
 
@@ -68,6 +70,13 @@ class CouncilSchema(BaseSchema):
     branch = _text(load_default="", validate=validate.Length(max=120))
     occupation_ids = fields.List(Id(), load_default=list)
     municipality_codes = fields.List(fields.String(), load_default=list)
+
+    @pre_load
+    def _strip(self, data: Any, **_: Any) -> Any:
+        # The length rule is about the name people see: "  " is no name.
+        if not isinstance(data, dict):
+            return data
+        return {k: stripped(v) if k in ("name", "branch") else v for k, v in data.items()}
 
 
 class MemberSchema(BaseSchema):

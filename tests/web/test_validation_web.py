@@ -557,3 +557,13 @@ def test_an_assessor_with_a_case_in_assessment_stays_and_the_page_says_why(
         f'href="#member-{membership_id}"' in page and f'id="member-{membership_id}-error"' in page
     )
     assert w.assessor.email in coordinator.get(edit).text
+
+
+def test_a_council_name_of_only_spaces_is_refused(app: Flask, w: VWorld) -> None:
+    coordinator = as_user(app, w.coordinator)
+    blank = post_form(coordinator, "/validation/councils/new", {"name": "   "})
+    assert blank.status_code == 422
+    assert "Skriv rådets namn" in blank.text and 'id="name-error"' in blank.text
+    assert post_form(coordinator, "/validation/councils/new", {"name": " x "}).status_code == 422
+    listed = coordinator.get("/validation/councils").text
+    assert "Valideringsrådet Svets" in listed and '"></a>' not in listed
