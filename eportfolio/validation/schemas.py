@@ -46,7 +46,12 @@ class ClaimAssessmentSchema(BaseSchema):
     )
     rationale = _text(
         required=True,
-        validate=validate.Length(min=1, max=4000, error=N_("Write the reason for the decision.")),
+        # The form leaves out an empty field, so "required" is what an empty box gets.
+        error_messages={"required": N_("Write the reason for the decision.")},
+        validate=[
+            validate.Length(min=1, error=N_("Write the reason for the decision.")),
+            validate.Length(max=4000, error=N_("Write at most 4,000 characters.")),
+        ],
     )
 
 

@@ -567,3 +567,29 @@ def test_a_council_name_of_only_spaces_is_refused(app: Flask, w: VWorld) -> None
     assert post_form(coordinator, "/validation/councils/new", {"name": " x "}).status_code == 422
     listed = coordinator.get("/validation/councils").text
     assert "Valideringsrådet Svets" in listed and '"></a>' not in listed
+
+
+def test_a_too_long_rationale_is_called_too_long(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    claim = case.claims[0]
+    assessor = as_user(app, w.assessor)
+    data = {"method": "interview", "decision": "not_verified", "rationale": "x" * 4001}
+    response = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/claims/{claim.id}",
+        data,
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert response.status_code == 422
+    form = response.text.split(f'id="claim-{claim.id}"')[1].split("</form>")[0]
+    assert "Skriv högst 4 000 tecken." in form
+    assert "Skriv motiveringen till beslutet." not in form
+    empty = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/claims/{claim.id}",
+        {**data, "rationale": ""},
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert "Skriv motiveringen till beslutet." in empty.text
