@@ -254,12 +254,16 @@ def _evidence(skill: SkillInput) -> dict[str, Any]:
 
 
 def _default_description(data: CredentialInput, count: int) -> str:
+    # The app passes its own description from the catalogue (services.issue_for_case); this
+    # is for callers without one, in Swedish like the rest of the credential.
+    skills = "kompetens" if count == 1 else "kompetenser"
     if data.kind == "yrkesbevis":
         return (
             f"Yrkesbevis för {data.occupation_label}, utfärdat av {data.council_name} "
-            f"efter validering av {count} kompetenser i yrkets kravprofil."
+            f"efter validering av {count} {skills} i yrkets kravprofil."
         )
-    return f"Kompetensintyg utfärdat av {data.council_name} för {count} validerade kompetenser."
+    validated = "validerad" if count == 1 else "validerade"
+    return f"Kompetensintyg utfärdat av {data.council_name} för {count} {validated} {skills}."
 
 
 def _default_criteria(data: CredentialInput) -> str:

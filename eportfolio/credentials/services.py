@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import current_app, has_request_context, request
+from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,6 +54,27 @@ def status_list(session: Session, council_id: int, list_id: str = LIST_ID) -> St
         session.add(row)
         session.flush()
     return row
+
+
+def _description(kind: str, council: str, occupation: Any, count: int) -> str:
+    """Say what the credential certifies, in Swedish whoever issues it: it is signed once."""
+    with force_locale("sv"):
+        if kind == "yrkesbevis":
+            return ngettext(
+                "Yrkesbevis for %(occupation)s, issued by %(council)s after validation of "
+                "%(num)d skill in the occupation's requirement profile.",
+                "Yrkesbevis for %(occupation)s, issued by %(council)s after validation of "
+                "%(num)d skills in the occupation's requirement profile.",
+                count,
+                occupation=occupation.label("sv"),
+                council=council,
+            )
+        return ngettext(
+            "Kompetensintyg issued by %(council)s for %(num)d validated skill.",
+            "Kompetensintyg issued by %(council)s for %(num)d validated skills.",
+            count,
+            council=council,
+        )
 
 
 def issue_for_case(session: Session, chair: User, case: ValidationCase) -> IssuedCredential:
@@ -105,6 +127,7 @@ def issue_for_case(session: Session, chair: User, case: ValidationCase) -> Issue
         occupation_label=occupation.label("sv") if occupation else None,
         occupation_uri=occupation.uri if occupation else None,
         occupation_framework=FRAMEWORKS.get(occupation.source, "ESCO") if occupation else "ESCO",
+        description=_description(kind, case.council.name, occupation, len(verified)),
     )
     key = core.ensure_active_key(key_dir(), case.council_id)
     token = core.sign_credential(core.build_credential(data), key)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .build import ACHIEVEMENT_TYPES, KIND_LABELS, LEVEL_NAMES
+from .build import ACHIEVEMENT_TYPES, KIND_LABELS, LEVEL_NAMES, METHOD_LABELS
 
 _KINDS = {achievement_type: kind for kind, achievement_type in ACHIEVEMENT_TYPES.items()}
+_METHODS = {label: key for key, label in METHOD_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,8 @@ class SkillLine:
     level_name: str
     concept_uri: str
     framework: str
-    method: str | None
+    method: str | None  # as signed, in Swedish
+    method_key: str | None = None  # our name for it (a key of METHOD_LABELS), to show translated
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def _skills(credential: dict[str, Any], achievement: dict[str, Any]) -> tuple[Sk
         levels = {lv["id"]: lv for lv in rd.get("rubricCriterionLevel", [])}
         level = int(levels.get(result.get("achievedLevel", ""), {}).get("level", 0))
         alignment = (result.get("alignment") or rd.get("alignment") or [{}])[0]
+        method = evidence[n].get("genre") if n < len(evidence) else None
         lines.append(
             SkillLine(
                 label=rd.get("name") or alignment.get("targetName", ""),
@@ -88,7 +91,8 @@ def _skills(credential: dict[str, Any], achievement: dict[str, Any]) -> tuple[Sk
                 level_name=LEVEL_NAMES.get(level, ""),
                 concept_uri=alignment.get("targetUrl", ""),
                 framework=alignment.get("targetFramework", ""),
-                method=evidence[n].get("genre") if n < len(evidence) else None,
+                method=method,
+                method_key=_METHODS.get(method or ""),
             )
         )
     return tuple(lines)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from eportfolio import credentials as core
@@ -156,6 +157,28 @@ def revoke(credential_uuid: str) -> Response | tuple[str, int]:
     if issued.case_id:
         return redirect(url_for("validation.case", case_id=issued.case_id))  # type: ignore[return-value]
     return redirect(url_for("credentials.verify_id", credential_uuid=issued.uuid))  # type: ignore[return-value]
+
+
+# A credential is signed in Swedish; its reader sees the level and method in their language.
+LEVEL_WORDS = {1: _l("basic"), 2: _l("good"), 3: _l("very good"), 4: _l("expert")}
+METHOD_WORDS = {
+    "document_review": _l("Document review"),
+    "interview": _l("Interview"),
+    "practical_test": _l("Practical test"),
+    "workplace_observation": _l("Workplace observation"),
+}
+
+
+@bp.app_template_filter("skill_level_name")
+def skill_level_name(skill: core.SkillLine) -> str:
+    """Name the skill's certified level in the reader's language."""
+    return str(LEVEL_WORDS.get(skill.level, skill.level_name))
+
+
+@bp.app_template_filter("skill_method")
+def skill_method(skill: core.SkillLine) -> str:
+    """Name how the skill was assessed in the reader's language; another issuer's as signed."""
+    return str(METHOD_WORDS.get(skill.method_key or "", skill.method or ""))
 
 
 def _register_erasure_hook() -> None:

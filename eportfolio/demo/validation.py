@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
 
 from eportfolio.accounts.models import Organisation, User
 from eportfolio.regional.municipalities import SKNO_MUNICIPALITIES
-from eportfolio.taxonomy_store.models import Concept
+from eportfolio.taxonomy_store.models import Concept, ConceptRelation
 from eportfolio.validation import councils, services
 from eportfolio.validation.models import ValidationCase
 from eportfolio.validation.states import Action
@@ -28,6 +28,23 @@ def _claims(session: Session, learner: User, slugs: tuple[str, ...]) -> list[int
     return [c.id for c in portfolio_for(session, learner).claims if c.concept.uri in uris]
 
 
+def _occupations_in_groups(session: Session, prefixes: tuple[str, ...]) -> list[int]:
+    """Return the occupations filed under an SSYK group whose code starts with a prefix.
+
+    The SSYK code sits on the group concept; an occupation only points at its group.
+    """
+    group = aliased(Concept)
+    query = (
+        select(Concept.id)
+        .join(ConceptRelation, ConceptRelation.source_id == Concept.id)
+        .join(group, group.id == ConceptRelation.target_id)
+        .where(Concept.kind == "occupation", ConceptRelation.kind == "broader")
+        .where(group.kind == "occupation-group")
+        .where(or_(*(group.code.startswith(p) for p in prefixes)))
+    )
+    return sorted(set(session.scalars(query)))
+
+
 def load_demo_validation(session: Session) -> None:
     """Give the demo council a scope and run Amira's case to a credential (idempotent)."""
     council = session.scalar(select(Organisation).where(Organisation.name == COUNCIL))
@@ -39,12 +56,10 @@ def load_demo_validation(session: Session) -> None:
         return
     assert council and coordinator and assessor and chair and amira and johan
     if not councils.scope_of(session, council.id):
-        occupations = session.scalars(select(Concept).where(Concept.kind == "occupation")).all()
-        scope = [c.id for c in occupations if (c.code or "").startswith(SCOPE_PREFIXES)]
         data = {
             "name": council.name,
             "branch": council.branch,
-            "occupation_ids": scope,
+            "occupation_ids": _occupations_in_groups(session, SCOPE_PREFIXES),
             "municipality_codes": [code for code, _ in SKNO_MUNICIPALITIES],
         }
         councils.save_council(session, coordinator, data, council.id)

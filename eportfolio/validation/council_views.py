@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from eportfolio.accounts.models import Municipality
 from eportfolio.db import db
-from eportfolio.errors import DomainError
+from eportfolio.errors import Conflict, DomainError
 from eportfolio.permissions import Permission, access, requires
 from eportfolio.schemas import load
 from eportfolio.taxonomy_store.models import Concept
@@ -34,6 +34,7 @@ def _council_page(
     council_id: int | None,
     member_form: dict[str, Any] | None = None,
     member_errors: dict[str, Any] | None = None,
+    status: int = 422,
 ) -> Page:
     org = councils.council(db.session, council_id) if council_id else None
     form: dict[str, Any] = {}
@@ -72,7 +73,7 @@ def _council_page(
         members=councils.members_of(session, org.id) if org else [],
         member_form=member_form or {},
         member_errors=member_errors or {},
-    ), 422 if errors or member_errors else 200
+    ), (422 if errors else status) if errors or member_errors else 200
 
 
 @bp.route("/councils/new", methods=["GET", "POST"])
@@ -104,7 +105,10 @@ def add_member(council_id: int) -> Page:
 
 @bp.post("/councils/<int:council_id>/members/<int:membership_id>/remove")
 @access(requires(Permission.COUNCIL_MANAGE))
-def remove_member(council_id: int, membership_id: int) -> Response:
-    councils.remove_member(db.session, current_user, council_id, membership_id)
+def remove_member(council_id: int, membership_id: int) -> Page:
+    try:
+        councils.remove_member(db.session, current_user, council_id, membership_id)
+    except Conflict as exc:  # the refusal stands beside the member, on the council's page
+        return _council_page(council_id, {}, exc.errors, status=exc.status)
     flash(_("The member is removed."), "success")
     return redirect(url_for("validation.edit_council", council_id=council_id, _anchor="members"))  # type: ignore[return-value]

@@ -28,6 +28,7 @@ from eportfolio.validation.models import (
     CouncilOccupation,
     ValidationCase,
 )
+from eportfolio.validation.states import State
 
 
 def councils(session: Session) -> list[Organisation]:
@@ -156,20 +157,48 @@ def add_member(session: Session, actor: User, council_id: int, email: str, role:
 
 
 def remove_member(session: Session, actor: User, council_id: int, membership_id: int) -> None:
+    """Remove a member; an assessor's cases waiting for the learner go to the queue later.
+
+    A case waiting for the learner has no way back to the queue from the assessor's side, so
+    removal takes it off the assessor: it joins the queue when the learner answers. A case
+    in assessment the assessor releases or concludes first.
+    """
     require(actor, Permission.COUNCIL_MANAGE)
     membership = session.get(Membership, membership_id)
     if membership is None or membership.organisation_id != council_id:
         raise NotFound(_l("No such member."))
-    held = session.scalar(
-        select(func.count())
-        .select_from(ValidationCase)
-        .where(ValidationCase.assessor_id == membership.user_id)
-        .where(ValidationCase.council_id == council_id)
-        .where(ValidationCase.state.in_(("in_assessment", "awaiting_learner")))
-    )
-    if held and membership.role is Role.ASSESSOR:
-        raise Conflict(_l("The assessor holds open cases; they must release them first."))
     user_id, role = membership.user_id, membership.role.value
+    if membership.role is Role.ASSESSOR:
+        held = list(
+            session.scalars(
+                select(ValidationCase)
+                .where(ValidationCase.assessor_id == user_id)
+                .where(ValidationCase.council_id == council_id)
+                .where(ValidationCase.state.in_((State.IN_ASSESSMENT, State.AWAITING_LEARNER)))
+                .order_by(ValidationCase.id)
+            )
+        )
+        assessing = [c.id for c in held if c.state is State.IN_ASSESSMENT]
+        if assessing:
+            raise Conflict(
+                _l(
+                    "%(name)s is assessing cases in this council (%(cases)s). They must release "
+                    "or conclude them before they can be removed.",
+                    name=membership.user.display_name,
+                    cases=", ".join(str(i) for i in assessing),
+                ),
+                field=f"member-{membership_id}",
+            )
+        for case in held:
+            case.assessor_id = None
+            audit.record(
+                session,
+                "validation.case.unassigned",
+                actor_id=actor.id,
+                subject_type="validation_case",
+                subject_id=case.id,
+                data={"assessor_id": user_id, "state": case.state.value},
+            )
     session.delete(membership)
     session.flush()
     audit.record(
@@ -203,8 +232,10 @@ def suggested_councils(
 # --- jäv ----------------------------------------------------------------------------------
 
 
-def declare_conflict(session: Session, assessor: User, learner_id: int) -> None:
-    """Record that ``assessor`` must never assess ``learner_id``."""
+def declare_conflict(
+    session: Session, assessor: User, learner_id: int, case_id: int | None = None
+) -> None:
+    """Record that ``assessor`` must never assess ``learner_id`` (declared on ``case_id``)."""
     exists = session.scalar(
         select(ConflictDeclaration).where(
             ConflictDeclaration.assessor_id == assessor.id,
@@ -214,6 +245,15 @@ def declare_conflict(session: Session, assessor: User, learner_id: int) -> None:
     if exists is None:
         session.add(ConflictDeclaration(assessor_id=assessor.id, learner_id=learner_id))
         session.flush()
+        # It decides who may judge this person's cases from now on: the log must show it.
+        audit.record(
+            session,
+            "validation.conflict.declared",
+            actor_id=assessor.id,
+            subject_type="validation_case" if case_id else "user",
+            subject_id=case_id or learner_id,
+            data={"learner_id": learner_id},
+        )
 
 
 def has_conflict(session: Session, assessor: User, learner_id: int) -> bool:

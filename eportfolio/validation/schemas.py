@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
-from eportfolio.schemas import N_, BaseSchema, Id, UtcDateTime
+from marshmallow import Schema, fields, pre_load, validate
+
+from eportfolio.schemas import N_, BaseSchema, Id, UtcDateTime, stripped
 from eportfolio.validation.services import METHODS
 from eportfolio.validation.states import Action, State
 
@@ -44,7 +46,12 @@ class ClaimAssessmentSchema(BaseSchema):
     )
     rationale = _text(
         required=True,
-        validate=validate.Length(min=1, max=4000, error=N_("Write the reason for the decision.")),
+        # The form leaves out an empty field, so "required" is what an empty box gets.
+        error_messages={"required": N_("Write the reason for the decision.")},
+        validate=[
+            validate.Length(min=1, error=N_("Write the reason for the decision.")),
+            validate.Length(max=4000, error=N_("Write at most 4,000 characters.")),
+        ],
     )
 
 
@@ -68,6 +75,13 @@ class CouncilSchema(BaseSchema):
     branch = _text(load_default="", validate=validate.Length(max=120))
     occupation_ids = fields.List(Id(), load_default=list)
     municipality_codes = fields.List(fields.String(), load_default=list)
+
+    @pre_load
+    def _strip(self, data: Any, **_: Any) -> Any:
+        # The length rule is about the name people see: "  " is no name.
+        if not isinstance(data, dict):
+            return data
+        return {k: stripped(v) if k in ("name", "branch") else v for k, v in data.items()}
 
 
 class MemberSchema(BaseSchema):

@@ -50,7 +50,9 @@ def parts_of(session: Session, user: User, case: ValidationCase) -> set[Part]:
     conflicted = councils.has_conflict(session, user, case.learner_id)
     if Role.ASSESSOR in council_roles:
         if case.assessor_id == user.id:
-            parts.add(Part.CASE_ASSESSOR)
+            # A jävig assessor never decides the case, even one still in his hands.
+            if not conflicted:
+                parts.add(Part.CASE_ASSESSOR)
         elif not conflicted and user.id not in (case.past_assessor_ids or []):
             parts.add(Part.ELIGIBLE_ASSESSOR)
     if Role.CHAIR in council_roles and not conflicted and case.assessor_id != user.id:
@@ -150,8 +152,11 @@ def transition(
         raise NotAllowed(_l("That is not possible for this case now."))
     reason = (reason or "").strip()
     _check_preconditions(session, case, action, reason)
+    target = step.target
+    if action is Action.RESUBMIT and case.assessor_id is None:
+        target = State.SUBMITTED  # the assessor left while waiting: the case joins the queue
     guard = [ValidationCase.id == case.id, ValidationCase.state == step.source]
-    values: dict[str, Any] = {"state": step.target, "updated_at": utcnow()}
+    values: dict[str, Any] = {"state": target, "updated_at": utcnow()}
     if action is Action.TAKE:
         guard.append(ValidationCase.assessor_id.is_(None))
         values["assessor_id"] = user.id
@@ -167,10 +172,57 @@ def transition(
         actor_id=user.id,
         subject_type="validation_case",
         subject_id=case.id,
-        data={"from": step.source.value, "to": step.target.value, "reason": reason},
+        data={"from": step.source.value, "to": target.value, "reason": reason},
     )
     session.flush()
     return case
+
+
+# The states in which the case assessor holds a case; jäv hands it on from each of them.
+HELD_STATES = frozenset({State.IN_ASSESSMENT, State.AWAITING_LEARNER, State.ASSESSED})
+
+
+def declare_conflict(session: Session, user: User, case: ValidationCase) -> State | None:
+    """Record the user's jäv towards the case's learner; a case he holds goes back to the queue.
+
+    Return the state the case is left in, or None if he did not hold it. His assessments on it
+    are cleared, since a jävig assessor's judgement cannot stand; a case waiting for the
+    learner keeps waiting and joins the queue when the learner answers.
+    """
+    held_from = case.state if case.assessor_id == user.id else None
+    councils.declare_conflict(session, user, case.learner_id, case.id)
+    if held_from is None or held_from not in HELD_STATES:
+        return None
+    target = State.AWAITING_LEARNER if held_from is State.AWAITING_LEARNER else State.SUBMITTED
+    moved = session.execute(
+        update(ValidationCase)
+        .where(
+            ValidationCase.id == case.id,
+            ValidationCase.state == held_from,
+            ValidationCase.assessor_id == user.id,
+        )
+        .values(state=target, assessor_id=None, updated_at=utcnow())
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(case)
+        raise Conflict(_l("Someone else changed this case just now. Look at it again."))
+    session.refresh(case)
+    case.past_assessor_ids = [*(case.past_assessor_ids or []), user.id]
+    for claim in case.claims:
+        claim.decision = claim.method = claim.rationale = None
+        claim.verified_level = None
+    audit.record(
+        session,
+        f"validation.case.{Action.RELEASE.value}",
+        actor_id=user.id,
+        subject_type="validation_case",
+        subject_id=case.id,
+        data={"from": held_from.value, "to": target.value, "reason": "conflict_of_interest"},
+    )
+    if target is State.SUBMITTED:
+        _notify_assessors(session, case)
+    session.flush()
+    return target
 
 
 def _check_preconditions(
@@ -215,6 +267,8 @@ def _after(session: Session, user: User, case: ValidationCase, action: Action, r
         case.request_message = None
         if case.assessor:
             notify(session, case.assessor, "case_resubmitted", params, link)
+        else:
+            _notify_assessors(session, case)
     elif action is Action.CONCLUDE:
         for chair in _council_members(session, case, Role.CHAIR):
             if chair.id != case.assessor_id:

@@ -148,8 +148,22 @@ def assess(case_id: int, claim_id: int) -> Page:
 @access(requires(Permission.ASSESSOR_HOME))
 def declare_conflict(case_id: int) -> Response:
     item = services.case_for(db.session, current_user, case_id)
-    councils.declare_conflict(db.session, current_user, item.learner_id)
+    left_in = services.declare_conflict(db.session, current_user, item)
     flash(_("Noted: you will not be given this person's cases."), "success")
+    if left_in is State.AWAITING_LEARNER:
+        message = _(
+            "Case %(id)s goes to the council's queue for another assessor once the learner "
+            "answers; you no longer assess it.",
+            id=item.id,
+        )
+        flash(message, "info")
+    elif left_in is not None:
+        message = _(
+            "Case %(id)s is back in the council's queue for another assessor; "
+            "you no longer assess it.",
+            id=item.id,
+        )
+        flash(message, "info")
     return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
 
 

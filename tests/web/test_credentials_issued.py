@@ -357,3 +357,21 @@ def test_a_download_whose_readable_part_was_edited_is_not_genuine(
     rename(changed)
     page = post_form(client, "/verify", {"credential": json.dumps(changed)}).get_data(as_text=True)
     assert "Yrkesbevis: svetsare" not in page and "notice-error" in page
+
+
+def test_one_skill_is_one_kompetens_and_english_readers_read_english(
+    client: FlaskClient, w: VWorld, issued: IssuedCredential
+) -> None:
+    """The signed description counts in Swedish grammar; levels and methods around it follow
+    the reader's language, while what was signed stays as signed."""
+    login(client, w.learner)
+    swedish = client.get(f"/credentials/{issued.uuid}/certificate").text
+    assert "för 1 validerad kompetens." in swedish and "1 validerade kompetenser" not in swedish
+    assert "3 (mycket god)" in swedish and "Praktiskt prov" in swedish
+    client.get("/lang/en")
+    english = client.get(f"/credentials/{issued.uuid}/certificate").text
+    assert "3 (very good)" in english and "Practical test" in english
+    assert "mycket god" not in english and "praktiskt prov" not in english
+    assert "för 1 validerad kompetens." in english  # the signed description, unchanged
+    verify = client.get(f"/verify/{issued.uuid}").text
+    assert "level 3 (very good)" in verify and "mycket god" not in verify

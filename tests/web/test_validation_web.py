@@ -383,3 +383,213 @@ def test_the_queue_offers_to_take_only_cases_that_can_be_taken(
         i for i in assessor.get("/api/v1/validation/queue").json["items"] if i["id"] == case_id
     ]
     assert item["eligible"] is False and item["days_waiting"] is None
+
+
+def test_a_declared_jav_is_in_the_audit_log(
+    app: Flask, db_session: Session, w: VWorld, create_user: Callable[..., Any]
+) -> None:
+    """Who may judge a person's case is a decision: the administrator finds it in the log."""
+    with app.test_request_context():
+        case = services.create_case(db_session, w.learner, w.council.id, w.claim_ids[:1])
+        services.transition(db_session, w.learner, case, Action.SUBMIT)
+    assessor = as_user(app, w.assessor)
+    declared = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/conflict",
+        {},
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert declared.status_code == 302
+    admin = as_user(app, create_user("admin"))
+    log = admin.get(
+        "/admin/audit", query_string={"person": w.assessor.email, "action": "validation.conflict"}
+    ).text
+    assert "validation.conflict.declared" in log
+
+
+def _assess_first(app: Flask, w: VWorld, case: ValidationCase) -> None:
+    assessor = as_user(app, w.assessor)
+    data = {"method": "interview", "decision": "verified", "verified_level": "2", "rationale": "ok"}
+    saved = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/claims/{case.claims[0].id}",
+        data,
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert saved.status_code == 302
+
+
+def _declare_jav(app: Flask, w: VWorld, case_id: int) -> str:
+    """Press the jäv button as ``w.assessor``; return the page the redirect shows."""
+    assessor = as_user(app, w.assessor)
+    response = post_form(
+        assessor,
+        f"/validation/cases/{case_id}/conflict",
+        {},
+        token_from=f"/validation/cases/{case_id}",
+    )
+    assert response.status_code == 302
+    return assessor.get(response.headers["Location"]).text
+
+
+def test_an_assessor_declaring_jav_hands_the_case_back(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    """A jävig assessor neither keeps nor decides the case: it goes back to the queue."""
+    case = _taken(app, db_session, w)
+    _assess_first(app, w, case)
+    page = _declare_jav(app, w, case.id)
+    assert f"Ärende {case.id} är tillbaka i valideringsrådets kö" in page
+    assert f"/validation/cases/{case.id}" not in page  # out of his queue too
+
+    assessor = as_user(app, w.assessor)
+    headers = {"X-CSRFToken": csrf_token(assessor, "/account")}
+    assert assessor.get(f"/validation/cases/{case.id}").status_code == 404
+    concluded = assessor.post(
+        f"/api/v1/validation/cases/{case.id}/transitions",
+        json={"action": "conclude"},
+        headers=headers,
+    )
+    assert concluded.status_code == 404
+    assessed = assessor.put(
+        f"/api/v1/validation/cases/{case.id}/claims/{case.claims[1].id}/assessment",
+        json={"method": "interview", "decision": "not_verified", "rationale": "nej"},
+        headers=headers,
+    )
+    assert assessed.status_code == 404
+
+    other = as_user(app, w.assessor2)
+    assert f"Ta ärende {case.id}" in other.get("/validation/queue").text
+    taken = other.get(f"/api/v1/validation/cases/{case.id}").get_json()
+    assert taken["state"] == "submitted" and taken["assessor_id"] is None
+    # What the jävig assessor had decided does not stand for the next one.
+    assert all(c["decision"] is None for c in taken["claims"])
+
+
+def test_jav_while_waiting_for_the_learner_sends_the_answer_to_the_queue(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    assessor = as_user(app, w.assessor)
+    assert act(assessor, case.id, "request_evidence", "Skicka ett intyg").status_code == 302
+    page = _declare_jav(app, w, case.id)
+    assert f"Ärende {case.id} går till valideringsrådets kö när deltagaren svarar" in page
+    learner = as_user(app, w.learner)
+    assert "Skicka ett intyg" in learner.get(f"/validation/cases/{case.id}").text
+    assert act(learner, case.id, "resubmit").status_code == 302
+    other = as_user(app, w.assessor2)
+    assert f"Ta ärende {case.id}" in other.get("/validation/queue").text
+    assert f"Ta ärende {case.id}" not in assessor.get("/validation/queue").text
+
+
+def test_an_assessor_found_javig_while_holding_a_case_cannot_decide_it(
+    app: Flask, db_session: Session, w: VWorld, create_org: Any
+) -> None:
+    """Jäv found after he took the case (he works where the learner works) stops him too."""
+    from eportfolio.accounts.models import Membership, Role
+
+    case = _taken(app, db_session, w)
+    employer = create_org("employer", name="Osby Verkstad")
+    db_session.add(
+        Membership(user_id=w.assessor.id, organisation_id=employer.id, role=Role.EMPLOYER)
+    )
+    db_session.flush()
+    assessor = as_user(app, w.assessor)
+    concluded = assessor.post(
+        f"/api/v1/validation/cases/{case.id}/transitions",
+        json={"action": "conclude"},
+        headers={"X-CSRFToken": csrf_token(assessor, "/account")},
+    )
+    assert concluded.status_code == 404
+    db_session.refresh(case)
+    assert case.state is State.IN_ASSESSMENT
+
+
+def _assessor_membership(db_session: Session, w: VWorld) -> int:
+    from sqlalchemy import select
+
+    from eportfolio.accounts.models import Membership
+
+    return db_session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == w.assessor.id, Membership.organisation_id == w.council.id
+        )
+    )
+
+
+def test_removing_an_assessor_whose_case_waits_for_the_learner(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    """The case cannot come back to him from the learner: removal lets it go to the queue."""
+    case = _taken(app, db_session, w)
+    assert (
+        act(as_user(app, w.assessor), case.id, "request_evidence", "Ett intyg").status_code == 302
+    )
+    coordinator = as_user(app, w.coordinator)
+    edit = f"/validation/councils/{w.council.id}"
+    removed = post_form(
+        coordinator,
+        f"{edit}/members/{_assessor_membership(db_session, w)}/remove",
+        {},
+        token_from=edit,
+    )
+    assert removed.status_code == 302
+    assert w.assessor.email not in coordinator.get(edit).text
+    learner = as_user(app, w.learner)
+    assert act(learner, case.id, "resubmit").status_code == 302
+    assert f"Ta ärende {case.id}" in as_user(app, w.assessor2).get("/validation/queue").text
+
+
+def test_an_assessor_with_a_case_in_assessment_stays_and_the_page_says_why(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    coordinator = as_user(app, w.coordinator)
+    edit = f"/validation/councils/{w.council.id}"
+    membership_id = _assessor_membership(db_session, w)
+    refused = post_form(coordinator, f"{edit}/members/{membership_id}/remove", {}, token_from=edit)
+    assert refused.status_code == 409
+    page = refused.text
+    # The council's page, with the reason beside the member and linked from the summary.
+    assert 'value="Valideringsrådet Svets"' in page and 'id="members"' in page
+    assert f"bedömer ärenden i det här rådet ({case.id})" in page
+    assert (
+        f'href="#member-{membership_id}"' in page and f'id="member-{membership_id}-error"' in page
+    )
+    assert w.assessor.email in coordinator.get(edit).text
+
+
+def test_a_council_name_of_only_spaces_is_refused(app: Flask, w: VWorld) -> None:
+    coordinator = as_user(app, w.coordinator)
+    blank = post_form(coordinator, "/validation/councils/new", {"name": "   "})
+    assert blank.status_code == 422
+    assert "Skriv rådets namn" in blank.text and 'id="name-error"' in blank.text
+    assert post_form(coordinator, "/validation/councils/new", {"name": " x "}).status_code == 422
+    listed = coordinator.get("/validation/councils").text
+    assert "Valideringsrådet Svets" in listed and '"></a>' not in listed
+
+
+def test_a_too_long_rationale_is_called_too_long(
+    app: Flask, db_session: Session, w: VWorld
+) -> None:
+    case = _taken(app, db_session, w)
+    claim = case.claims[0]
+    assessor = as_user(app, w.assessor)
+    data = {"method": "interview", "decision": "not_verified", "rationale": "x" * 4001}
+    response = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/claims/{claim.id}",
+        data,
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert response.status_code == 422
+    form = response.text.split(f'id="claim-{claim.id}"')[1].split("</form>")[0]
+    assert "Skriv högst 4 000 tecken." in form
+    assert "Skriv motiveringen till beslutet." not in form
+    empty = post_form(
+        assessor,
+        f"/validation/cases/{case.id}/claims/{claim.id}",
+        {**data, "rationale": ""},
+        token_from=f"/validation/cases/{case.id}",
+    )
+    assert "Skriv motiveringen till beslutet." in empty.text
