@@ -224,6 +224,35 @@ def test_the_api_creates_a_module(
     assert "Svets" not in names
 
 
+def test_a_module_name_of_only_spaces_is_refused_in_the_form_and_the_api(
+    client: Any, db_session: Any, create_user: Any, create_org: Any
+) -> None:
+    from eportfolio.demo.cli import load_seed_taxonomy
+    from tests.conftest import csrf_token
+
+    load_seed_taxonomy(db_session)
+    centre = create_org("learning_centre", name="Lärcentrum Perstorp")
+    login(client, create_user("coordinator"))
+    form = {"name": "   ", "organisation_id": str(centre.id), "skills": "TIG-svetsning"}
+    page = post_form(client, "/training/new", form)
+    assert page.status_code == 422 and 'href="#name"' in page.text
+    token = csrf_token(client, "/account")
+    api = client.post(
+        "/api/v1/training-modules",
+        headers={"X-CSRFToken": token},
+        json={"name": " \t ", "organisation_id": centre.id, "skills": ["TIG-svetsning"]},
+    )
+    assert api.status_code == 422 and "name" in api.get_json()["errors"]
+    assert client.get("/api/v1/training-modules").get_json() == []
+    # Spaces around a real name are trimmed, not kept.
+    made = client.post(
+        "/api/v1/training-modules",
+        headers={"X-CSRFToken": token},
+        json={"name": "  Svets grund  ", "organisation_id": centre.id},
+    )
+    assert made.status_code == 201 and made.get_json()["name"] == "Svets grund"
+
+
 def test_csv_numbers_are_written_for_swedish_spreadsheets() -> None:
     """The files are semicolon-separated for Excel with Swedish settings: decimal commas."""
     from eportfolio.regional.report import to_csv
