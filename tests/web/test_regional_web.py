@@ -73,6 +73,20 @@ def test_a_coordinator_sees_every_council(
     assert client.get("/regional/validation?year=1999").status_code == 404
 
 
+def test_a_withdrawn_case_reads_alike_on_the_page_and_in_the_csv(
+    client: Any, create_user: Any, two_councils: dict[str, Any]
+) -> None:
+    """Withdrawn by the learner, not "Återkallat": that word is a revoked kompetensintyg."""
+    login(client, create_user("coordinator"))
+    html = client.get("/regional/validation?year=2026").text
+    header = client.get("/regional/validation/councils.csv?year=2026").text.splitlines()[0]
+    assert ">Tillbakadraget av den sökande</th>" in html and "Återkallat" not in html
+    assert "Tillbakadraget av den sökande" in header
+    client.get("/lang/en")
+    english = client.get("/regional/validation?year=2026").text
+    assert ">Withdrawn by the learner</th>" in english
+
+
 def test_overview_filters_and_csv_agree_with_the_table(
     client: Any, db_session: Any, create_user: Any
 ) -> None:
