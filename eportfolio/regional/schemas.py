@@ -57,4 +57,10 @@ class OverviewQuery(BaseSchema):
 
 
 class ThroughputQuery(BaseSchema):
-    year = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{4}$"))
+    year = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^\d{4}$", error=N_("Write the year with four digits, like 2026.")
+        ),
+    )
