@@ -33,7 +33,7 @@ from eportfolio.accounts.passwords import (
 )
 from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
-from eportfolio.errors import Conflict, DomainError, NotFound, ValidationFailed
+from eportfolio.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
 from eportfolio.permissions import Forbidden, Permission, require
 
 RESET_TOKEN_LIFETIME = dt.timedelta(hours=1)
@@ -338,7 +338,7 @@ def decide_organisation(session: Session, actor: User, org_id: int, approve: boo
     if org.kind is not OrgKind.EMPLOYER:
         # Valideringsråd and lärcentra are set up by coordinators, never registered: rejecting
         # one would silently take it out of the service.
-        raise Conflict(
+        raise NotAllowed(
             _l(
                 "Only employers are approved or rejected; %(name)s needs no decision.",
                 name=org.name,

@@ -18,7 +18,7 @@ from eportfolio.accounts.models import (
     User,
 )
 from eportfolio.audit import services as audit
-from eportfolio.errors import Conflict, NotFound, ValidationFailed
+from eportfolio.errors import NotAllowed, NotFound, ValidationFailed
 from eportfolio.permissions import Permission, require
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.taxonomy_store.models import Concept
@@ -168,7 +168,7 @@ def remove_member(session: Session, actor: User, council_id: int, membership_id:
         .where(ValidationCase.state.in_(("in_assessment", "awaiting_learner")))
     )
     if held and membership.role is Role.ASSESSOR:
-        raise Conflict(_l("The assessor holds open cases; they must release them first."))
+        raise NotAllowed(_l("The assessor holds open cases; they must release them first."))
     user_id, role = membership.user_id, membership.role.value
     session.delete(membership)
     session.flush()
