@@ -87,6 +87,19 @@ def test_a_withdrawn_case_reads_alike_on_the_page_and_in_the_csv(
     assert ">Withdrawn by the learner</th>" in english
 
 
+def test_the_api_names_an_unknown_kommun_or_group(client: Any, create_user: Any) -> None:
+    """A mistyped kommunkod is not "check the address": the answer says which code is unknown."""
+    login(client, create_user("coordinator"))
+    kommun = client.get("/api/v1/regional/overview?kommun=9999")
+    assert kommun.status_code == 404 and kommun.mimetype == "application/problem+json"
+    detail = kommun.get_json()["detail"]
+    assert "Ingen kommun i Skåne Nordost har koden 9999." in detail and "1290" in detail
+    assert kommun.get_json()["errors"] == {"kommun": [detail]}
+    group = client.get("/api/v1/regional/gaps?group=0000")
+    assert group.status_code == 404
+    assert group.get_json()["detail"] == "Översikten har ingen yrkesgrupp 0000."
+
+
 def test_overview_filters_and_csv_agree_with_the_table(
     client: Any, db_session: Any, create_user: Any
 ) -> None:
