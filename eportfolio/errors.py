@@ -41,3 +41,7 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class NotAllowed(Conflict):
+    """The action is not possible in the present state, or not for the caller's part in it."""

@@ -34,6 +34,8 @@ for _field, _key, _message in [
     (fields.Nested, "type", N_("Send an object.")),
 ]:
     _field.default_error_messages = {**_field.default_error_messages, _key: _message}
+# Validators' own fallbacks, for a schema that gives no message of its own.
+validate.Regexp.default_message = N_("The value is not written in the expected form.")
 # Messages of webargs (the API's request parser) that reach people as they are; listed here
 # so the catalogues hold them.
 LIBRARY_MESSAGES = [N_("Invalid JSON body.")]
@@ -103,7 +105,11 @@ class BaseSchema(Schema):
         # buttons besides their fields, so ``load`` ignores unknown names at a form's top.
         unknown = RAISE
 
-    error_messages: ClassVar[dict[str, str]] = {"unknown": UNKNOWN}
+    # "type": the body is not an object at all (a JSON list or number sent to the API).
+    error_messages: ClassVar[dict[str, str]] = {
+        "unknown": UNKNOWN,
+        "type": N_("Send a JSON object."),
+    }
 
 
 def load(schema: Schema, data: Any, unknown: str = EXCLUDE) -> dict[str, Any]:

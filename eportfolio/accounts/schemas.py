@@ -86,6 +86,16 @@ class EmployerRegisterSchema(RegisterSchema):
         return data
 
 
+class DecisionSchema(BaseSchema):
+    """A coordinator's decision on a registered employer: approve or reject, nothing else."""
+
+    decision = fields.String(
+        required=True,
+        validate=validate.OneOf(["approve", "reject"], error=N_("Choose Approve or Reject.")),
+        error_messages={"required": N_("Choose Approve or Reject.")},
+    )
+
+
 class LoginSchema(_Trimmed):
     email = fields.String(required=True, validate=validate.Length(1, 254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(1, 256))

@@ -33,7 +33,7 @@ from eportfolio.accounts.passwords import (
 )
 from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
-from eportfolio.errors import Conflict, DomainError, NotFound, ValidationFailed
+from eportfolio.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
 from eportfolio.permissions import Forbidden, Permission, require
 
 RESET_TOKEN_LIFETIME = dt.timedelta(hours=1)
@@ -298,7 +298,7 @@ def pending_organisations(session: Session) -> list[Organisation]:
     return list(
         session.scalars(
             select(Organisation)
-            .where(Organisation.status == OrgStatus.PENDING)
+            .where(Organisation.kind == OrgKind.EMPLOYER, Organisation.status == OrgStatus.PENDING)
             .order_by(Organisation.created_at, Organisation.id)
         )
     )
@@ -330,11 +330,20 @@ def people_of(session: Session, orgs: list[Organisation]) -> dict[int, list[User
 
 
 def decide_organisation(session: Session, actor: User, org_id: int, approve: bool) -> Organisation:
-    """Approve or reject a pending organisation (coordinators and admins)."""
+    """Approve or reject a registered employer (coordinators and admins)."""
     require(actor, Permission.ORGANISATION_APPROVE)
     org = session.get(Organisation, org_id)
     if org is None:
         raise NotFound(_l("No such organisation."))
+    if org.kind is not OrgKind.EMPLOYER:
+        # Valideringsråd and lärcentra are set up by coordinators, never registered: rejecting
+        # one would silently take it out of the service.
+        raise NotAllowed(
+            _l(
+                "Only employers are approved or rejected; %(name)s needs no decision.",
+                name=org.name,
+            )
+        )
     wanted = OrgStatus.ACTIVE if approve else OrgStatus.REJECTED
     if org.status is wanted:
         return org  # the same decision twice (a double click) changes nothing

@@ -9,10 +9,12 @@ from sqlalchemy import or_, select
 
 from eportfolio.accounts import services as accounts
 from eportfolio.accounts.models import User
+from eportfolio.accounts.schemas import DecisionSchema
 from eportfolio.audit import services as audit_log
 from eportfolio.audit.models import AuditEvent
 from eportfolio.db import db, parse_id
 from eportfolio.permissions import Permission, access, requires
+from eportfolio.schemas import load
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -33,7 +35,7 @@ def organisations() -> str:
 @bp.post("/organisations/<int:org_id>/decision")
 @access(requires(Permission.ORGANISATION_APPROVE))
 def decide(org_id: int) -> Response:
-    approve = request.form.get("decision") == "approve"
+    approve = load(DecisionSchema(), request.form.to_dict())["decision"] == "approve"
     org = accounts.decide_organisation(db.session, current_user, org_id, approve)
     flash(
         _("%(name)s has been approved.", name=org.name)

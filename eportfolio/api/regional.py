@@ -13,7 +13,7 @@ from marshmallow import RAISE, Schema, fields
 
 from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
-from eportfolio.errors import DomainError
+from eportfolio.errors import DomainError, NotFound
 from eportfolio.permissions import Permission, require, requires
 from eportfolio.regional import modules as catalogue
 from eportfolio.regional import report, services
@@ -121,13 +121,23 @@ def _lang() -> str:
 
 
 def _filters(data: dict[str, Any], args: dict[str, Any]) -> tuple[str, str | None]:
-    # An unknown kommun or group is a 404, so the operations using this document one.
+    # An unknown kommun or group is a 404, so the operations using this document one; it names
+    # what was not found, as a mistyped kommunkod would otherwise read as a wrong address.
     area = args.get("kommun") or report.REGION
     if area != report.REGION and area not in data["kommuner"]:
-        abort(404)
+        raise NotFound(
+            _l(
+                "No kommun in Skåne Nordost has the code %(code)s. Use one of %(codes)s.",
+                code=area,
+                codes=", ".join(data["kommuner"]),
+            ),
+            field="kommun",
+        )
     group = args.get("group") or None
     if group is not None and group not in data["groups"]:
-        abort(404)
+        raise NotFound(
+            _l("The overview has no occupation group %(group)s.", group=group), field="group"
+        )
     return area, group
 
 

@@ -63,15 +63,38 @@ def _json(data: Any, mimetype: str) -> Response:
 def verify() -> tuple[str, int]:
     result, errors = None, {}
     if request.method == "POST":
-        upload = request.files.get("file")
-        text = request.form.get("credential", "")
-        if upload and upload.filename:
-            text = upload.read(MAX_UPLOAD + 1).decode("utf-8", "replace")
-        if not text.strip() or len(text) > MAX_UPLOAD:
-            errors = {"credential": [_("Paste a credential or choose a file.")]}
-        else:
+        text, errors = _submitted_credential()
+        if not errors:
             result = services.verify_token(db.session, text)
     return _verify_page(result, errors), 422 if errors else 200
+
+
+def _submitted_credential() -> tuple[str, dict[str, list[str]]]:
+    """Return the uploaded file's or pasted text, or what is wrong with it by field."""
+    upload = request.files.get("file")
+    limit = MAX_UPLOAD // 1_000_000
+    if upload and upload.filename:
+        raw = upload.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            too_large = _(
+                "The file is larger than %(limit)s MB. A credential file is much smaller: "
+                "check that you chose the right one.",
+                limit=limit,
+            )
+            return "", {"file": [too_large]}
+        text = raw.decode("utf-8", "replace")
+    else:
+        text = request.form.get("credential", "")
+        if len(text) > MAX_UPLOAD:
+            too_long = _(
+                "The text is larger than %(limit)s MB. A credential is much smaller: check "
+                "what you pasted.",
+                limit=limit,
+            )
+            return "", {"credential": [too_long]}
+    if not text.strip():
+        return "", {"credential": [_("Paste a credential or choose a file.")]}
+    return text, {}
 
 
 @bp.get("/verify/<credential_uuid>")

@@ -21,7 +21,7 @@ from eportfolio.employers.models import (
     NeedSkill,
     ShortlistEntry,
 )
-from eportfolio.errors import Conflict, NotFound, ValidationFailed
+from eportfolio.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from eportfolio.matching_index.engine import engine
 from eportfolio.matching_index.loading import CEFR_RANK
 from eportfolio.notifications.services import notify
@@ -294,7 +294,7 @@ def request_contact(
 ) -> ContactRequest:
     """Ask a candidate for contact; they decide whether the employer learns who they are."""
     if not need.is_open:
-        raise Conflict(_l("The need is closed. Open it again to ask for contact."))
+        raise NotAllowed(_l("The need is closed. Open it again to ask for contact."))
     found = candidate(session, user, need, pseudonym).portfolio
     if session.scalar(
         select(ContactRequest).where(

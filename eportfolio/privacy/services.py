@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from eportfolio.accounts.models import Membership, Organisation, OrgKind, OrgStatus, Role, User
 from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
-from eportfolio.errors import Conflict, DomainError, NotFound
+from eportfolio.errors import Conflict, DomainError, NotAllowed, NotFound
 from eportfolio.privacy.models import AccessLogEntry, ConsentKind, ConsentRecord, GuideGrant
 
 # The wording a person agrees to; bump the version whenever the text in the template changes.
@@ -105,7 +105,7 @@ def _decide(
     if current is not None and current.granted == granted:
         return current  # a second click changes nothing and adds no noise to the history
     if current is None and not granted:
-        raise Conflict(_l("There is no consent to withdraw."))
+        raise NotAllowed(_l("There is no consent to withdraw."))
     record = ConsentRecord(
         user_id=learner.id,
         kind=kind,

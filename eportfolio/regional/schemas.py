@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import fields, pre_load, validate
 
 from eportfolio.db import ID_MAX
-from eportfolio.schemas import N_, BaseSchema
+from eportfolio.schemas import N_, BaseSchema, stripped
 
 
 class ModuleSchema(BaseSchema):
@@ -44,7 +44,8 @@ class ModuleSchema(BaseSchema):
     def _blank_to_none(self, data: Any, **_kw: Any) -> Any:
         if not hasattr(data, "items"):
             return data
-        out = {k: (None if v == "" else v) for k, v in dict(data).items()}
+        # Stripped first: a name of only spaces is no name, in the form and the API alike.
+        out = {k: (None if stripped(v) == "" else stripped(v)) for k, v in dict(data).items()}
         if isinstance(out.get("skills"), str):  # the form's text area: one skill a line
             out["skills"] = [s.strip() for s in out["skills"].splitlines() if s.strip()]
         return out
@@ -56,4 +57,10 @@ class OverviewQuery(BaseSchema):
 
 
 class ThroughputQuery(BaseSchema):
-    year = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{4}$"))
+    year = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^\d{4}$", error=N_("Write the year with four digits, like 2026.")
+        ),
+    )

@@ -18,10 +18,11 @@ from eportfolio.taxonomy_store.models import Concept, DemandCount, ShortageAsses
 from taxonomy import bristyrken as parse
 
 KEY = ("ssyk4", "occupation_ref", "area_kind", "area_code", "period")
+GROUP = ("ssyk4", "area_kind", "area_code", "period")  # what the form holds unique
 
 
-def _key(row: Any) -> tuple[Any, ...]:
-    return tuple(getattr(row, k) if not isinstance(row, dict) else row[k] for k in KEY)
+def _key(row: Any, names: tuple[str, ...] = KEY) -> tuple[Any, ...]:
+    return tuple(getattr(row, k) if not isinstance(row, dict) else row[k] for k in names)
 
 
 def import_assessments(
@@ -31,22 +32,41 @@ def import_assessments(
     source: str,
     actor_id: int | None = None,
 ) -> dict[str, int]:
-    """Upsert assessments by (occupation, area, period); returns counts added/updated."""
-    existing = {_key(a): a for a in session.scalars(select(ShortageAssessment))}
+    """Upsert assessments by (occupation, area, period); returns counts added/updated.
+
+    A row naming no stored occupation updates the assessment of its SSYK group, area and
+    period when there is exactly one (the form allows no second), so a list that says only
+    ``7212`` changes the seed's ``seed:occ:svetsare`` instead of adding a twin nobody can edit.
+    """
+    stored = list(session.scalars(select(ShortageAssessment)))
+    existing = {_key(a): a for a in stored}
+    groups: dict[tuple[Any, ...], list[ShortageAssessment]] = {}
+    for a in stored:
+        if a.ssyk4:
+            groups.setdefault(_key(a, GROUP), []).append(a)
+    written: set[int] = set()  # rows this import has set: two records never share one
     added = updated = 0
     for record in records:
         values = asdict(record)
         row = existing.get(_key(values))
+        twins = groups.get(_key(values, GROUP), []) if values["ssyk4"] else []
+        if row is None and len(twins) == 1 and id(twins[0]) not in written:
+            row = twins[0]
+            if values["occupation_ref"] == f"ssyk4:{values['ssyk4']}":
+                values["occupation_ref"] = row.occupation_ref  # keep the named occupation
         if row is None:
             row = ShortageAssessment(**values, source=source, updated_by_id=actor_id)
             session.add(row)
             existing[_key(values)] = row
+            if values["ssyk4"]:
+                groups.setdefault(_key(values, GROUP), []).append(row)
             added += 1
         elif any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
             row.source, row.updated_by_id, row.updated_at = source, actor_id, utcnow()
             updated += 1
+        written.add(id(row))
     session.flush()
     if added or updated:
         audit.record(

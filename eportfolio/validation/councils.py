@@ -18,7 +18,7 @@ from eportfolio.accounts.models import (
     User,
 )
 from eportfolio.audit import services as audit
-from eportfolio.errors import Conflict, NotFound, ValidationFailed
+from eportfolio.errors import NotAllowed, NotFound, ValidationFailed
 from eportfolio.permissions import Permission, require
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.taxonomy_store.models import Concept
@@ -180,7 +180,7 @@ def remove_member(session: Session, actor: User, council_id: int, membership_id:
         )
         assessing = [c.id for c in held if c.state is State.IN_ASSESSMENT]
         if assessing:
-            raise Conflict(
+            raise NotAllowed(
                 _l(
                     "%(name)s is assessing cases in this council (%(cases)s). They must release "
                     "or conclude them before they can be removed.",

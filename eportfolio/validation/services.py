@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from eportfolio.accounts.models import Role, User
 from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
-from eportfolio.errors import Conflict, DomainError, NotFound, ValidationFailed
+from eportfolio.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from eportfolio.notifications.services import notify
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.taxonomy_store.models import Concept
@@ -27,12 +27,6 @@ from eportfolio.validation.states import QUEUE_STATES, Action, Part, State, find
 
 REASSESSMENT_DEADLINE = dt.timedelta(weeks=3)
 METHODS = ("document_review", "interview", "practical_test", "workplace_observation")
-
-
-class NotAllowed(DomainError):
-    """The action does not exist from this state, or the user does not play the needed part."""
-
-    status = 409
 
 
 def parts_of(session: Session, user: User, case: ValidationCase) -> set[Part]:

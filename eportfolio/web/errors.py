@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from eportfolio.errors import DomainError
+from eportfolio.errors import DomainError, NotAllowed
 from eportfolio.permissions import Forbidden as PolicyForbidden
 from eportfolio.schemas import translated
 from eportfolio.security import is_api_request
@@ -33,6 +33,11 @@ TITLES: dict[int, Any] = {
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
 }
+# A refusal shares its status with others but not what it means: "already stored" would mislead
+# someone whose action the present state does not allow.
+KIND_TITLES: list[tuple[type[DomainError], Any]] = [
+    (NotAllowed, _l("That is not possible in the present state")),
+]
 DETAILS: dict[int, Any] = {
     401: _l("Log in and try again."),
     403: _l("If you think you should have access, contact your coordinator."),
@@ -45,12 +50,16 @@ DETAILS: dict[int, Any] = {
 
 
 def problem(
-    status: int, detail: Any = None, errors: dict[str, Any] | None = None, **extra: Any
+    status: int,
+    detail: Any = None,
+    errors: dict[str, Any] | None = None,
+    title: Any = None,
+    **extra: Any,
 ) -> Response:
     """Build an RFC 9457 problem+json response."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": str(TITLES.get(status, _l("Error"))),
+        "title": str(title or TITLES.get(status, _l("Error"))),
         "status": status,
         "detail": str(detail or DETAILS.get(status, TITLES.get(status, ""))),
     }
@@ -65,11 +74,11 @@ def problem(
     return response
 
 
-def _page(status: int, detail: Any = None) -> tuple[str, int]:
+def _page(status: int, detail: Any = None, title: Any = None) -> tuple[str, int]:
     return render_template(
         "error.html",
         status=status,
-        title=TITLES.get(status, _("Error")),
+        title=title or TITLES.get(status, _("Error")),
         detail=detail or DETAILS.get(status),
         back=_back(),
     ), status
@@ -121,9 +130,10 @@ def handle_http(exc: HTTPException) -> Any:
 
 
 def handle_domain(exc: DomainError) -> Any:
+    title = next((t for kind, t in KIND_TITLES if isinstance(exc, kind)), None)
     if is_api_request():
-        return problem(exc.status, exc.message, exc.errors)
-    return _page(exc.status, exc.message)
+        return problem(exc.status, exc.message, exc.errors, title=title)
+    return _page(exc.status, exc.message, title)
 
 
 def handle_policy(_exc: PolicyForbidden) -> Any:

@@ -444,3 +444,33 @@ def test_an_employer_invites_a_colleague_who_then_works_for_the_same_organisatio
     assert user is not None and [o.id for o in user.organisations()] == [org.id]
     # The link works once.
     assert FlaskClient(client.application, use_cookies=True).get(f"/{path}").status_code == 404
+
+
+def test_only_employers_are_decided_and_only_by_approve_or_reject(
+    client: FlaskClient, create_user: Any, create_org: Any, db_session: Session
+) -> None:
+    """A valideringsråd is not rejected out of the service, and no decision means no change."""
+    council = create_org("council", name="Valideringsråd Svets Nordost")
+    employer = create_org("employer", status="pending", name="Bromölla Plåt AB")
+    login(client, create_user("coordinator"))
+    refused = post_form(
+        client,
+        f"/admin/organisations/{council.id}/decision",
+        {"decision": "reject"},
+        token_from="/admin/organisations",
+    )
+    assert refused.status_code == 409
+    assert "Bara arbetsgivare godkänns eller avslås" in refused.text
+    assert "Valideringsråd Svets Nordost" in client.get("/validation/councils").text
+    for decision in ({}, {"decision": ""}, {"decision": "maybe"}):
+        unclear = post_form(
+            client,
+            f"/admin/organisations/{employer.id}/decision",
+            decision,
+            token_from="/admin/organisations",
+        )
+        assert unclear.status_code == 422 and "Välj Godkänn eller Avslå." in unclear.text
+    db_session.refresh(employer)
+    db_session.refresh(council)
+    assert employer.status is OrgStatus.PENDING and council.status is OrgStatus.ACTIVE
+    assert "Bromölla Plåt AB" in client.get("/admin/organisations").text.split("decided")[0]

@@ -104,3 +104,18 @@ def test_invalid_json_bodies_give_field_errors(client: FlaskClient, create_user:
         "/api/v1/me/tokens", data="name=x", headers={**auth, "Content-Type": "text/plain"}
     )
     assert form.status_code == 415 and form.mimetype == "application/problem+json"
+
+
+def test_a_refused_action_is_titled_as_not_possible_not_as_a_clash(
+    client: FlaskClient, create_user: Any
+) -> None:
+    """Withdrawing a consent never given clashes with nothing stored: it is not possible."""
+    login(client, create_user("learner"))
+    headers = {"X-CSRFToken": csrf_token(client, "/account")}
+    refused = client.post(
+        "/api/v1/me/consents", json={"kind": "matching", "granted": False}, headers=headers
+    )
+    assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
+    body = refused.get_json()
+    assert body["title"] == "Det går inte i det här läget"
+    assert body["detail"] == "Det finns inget samtycke att återkalla."

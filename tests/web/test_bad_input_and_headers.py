@@ -159,3 +159,20 @@ def test_an_id_too_long_for_any_row_is_a_404_not_a_database_error(
     params = spec["paths"]["/api/v1/needs/{need_id}/matches"]["parameters"]
     (param,) = [p for p in params if p["name"] == "need_id"]
     assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
+def test_api_input_errors_are_in_the_readers_language(
+    client: FlaskClient, create_user: Any
+) -> None:
+    """Messages marshmallow writes itself reach a Swedish client in Swedish, not English."""
+    login(client, create_user("coordinator"))
+    year = client.get("/api/v1/regional/validation?year=abcd")
+    assert year.status_code == 422 and year.mimetype == "application/problem+json"
+    assert year.get_json()["errors"] == {
+        "year": ["Skriv året med fyra siffror, till exempel 2026."]
+    }
+    login(client, create_user("learner"))
+    token = csrf_token(client, "/account")
+    listed = client.post("/api/v1/validation/cases", json=[1, 2], headers={"X-CSRFToken": token})
+    assert listed.status_code == 422 and listed.mimetype == "application/problem+json"
+    assert listed.get_json()["errors"] == {"_schema": ["Skicka ett JSON-objekt."]}

@@ -20,6 +20,7 @@ from eportfolio.credentials.status import bits_of_status_list_credential
 from eportfolio.validation import services
 from eportfolio.validation.states import Action
 from tests.conftest import csrf_token, login, post_form, shared_dir
+from tests.evidence_samples import multipart
 from tests.validation_world import VWorld, build
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -228,6 +229,18 @@ def test_the_verify_page_tells_each_state(
     assert state_of(core.sign_credential(core.build_credential(expired), own)) == "expired"
     assert client.get("/verify/00000000-0000-4000-8000-000000000000").status_code == 404
     assert post_form(client, "/verify", {"credential": ""}).status_code == 422
+
+
+def test_a_file_too_large_to_verify_is_called_too_large(client: FlaskClient) -> None:
+    """Not "paste a credential or choose a file": the person did choose one."""
+    token = csrf_token(client, "/verify")
+    big = b"{" + b" " * 1_000_000 + b"}"
+    page = client.post("/verify", **multipart({"csrf_token": token}, big, "intyg.json"))
+    assert page.status_code == 422
+    assert "Filen är större än 1 MB." in page.text and 'href="#file"' in page.text
+    assert "Klistra in ett intyg eller välj en fil." not in page.text
+    pasted = post_form(client, "/verify", {"credential": "x" * 1_000_001})
+    assert pasted.status_code == 422 and "Texten är större än 1 MB." in pasted.text
 
 
 def test_holder_downloads_jwt_and_printable_certificate_with_qr(

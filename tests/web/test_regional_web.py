@@ -73,6 +73,33 @@ def test_a_coordinator_sees_every_council(
     assert client.get("/regional/validation?year=1999").status_code == 404
 
 
+def test_a_withdrawn_case_reads_alike_on_the_page_and_in_the_csv(
+    client: Any, create_user: Any, two_councils: dict[str, Any]
+) -> None:
+    """Withdrawn by the learner, not "Återkallat": that word is a revoked kompetensintyg."""
+    login(client, create_user("coordinator"))
+    html = client.get("/regional/validation?year=2026").text
+    header = client.get("/regional/validation/councils.csv?year=2026").text.splitlines()[0]
+    assert ">Tillbakadraget av den sökande</th>" in html and "Återkallat" not in html
+    assert "Tillbakadraget av den sökande" in header
+    client.get("/lang/en")
+    english = client.get("/regional/validation?year=2026").text
+    assert ">Withdrawn by the learner</th>" in english
+
+
+def test_the_api_names_an_unknown_kommun_or_group(client: Any, create_user: Any) -> None:
+    """A mistyped kommunkod is not "check the address": the answer says which code is unknown."""
+    login(client, create_user("coordinator"))
+    kommun = client.get("/api/v1/regional/overview?kommun=9999")
+    assert kommun.status_code == 404 and kommun.mimetype == "application/problem+json"
+    detail = kommun.get_json()["detail"]
+    assert "Ingen kommun i Skåne Nordost har koden 9999." in detail and "1290" in detail
+    assert kommun.get_json()["errors"] == {"kommun": [detail]}
+    group = client.get("/api/v1/regional/gaps?group=0000")
+    assert group.status_code == 404
+    assert group.get_json()["detail"] == "Översikten har ingen yrkesgrupp 0000."
+
+
 def test_overview_filters_and_csv_agree_with_the_table(
     client: Any, db_session: Any, create_user: Any
 ) -> None:
@@ -222,6 +249,35 @@ def test_the_api_creates_a_module(
     assert misspelt.status_code == 422 and "skils" in misspelt.get_json()["errors"]
     names = [m["name"] for m in client.get("/api/v1/training-modules").get_json()]
     assert "Svets" not in names
+
+
+def test_a_module_name_of_only_spaces_is_refused_in_the_form_and_the_api(
+    client: Any, db_session: Any, create_user: Any, create_org: Any
+) -> None:
+    from eportfolio.demo.cli import load_seed_taxonomy
+    from tests.conftest import csrf_token
+
+    load_seed_taxonomy(db_session)
+    centre = create_org("learning_centre", name="Lärcentrum Perstorp")
+    login(client, create_user("coordinator"))
+    form = {"name": "   ", "organisation_id": str(centre.id), "skills": "TIG-svetsning"}
+    page = post_form(client, "/training/new", form)
+    assert page.status_code == 422 and 'href="#name"' in page.text
+    token = csrf_token(client, "/account")
+    api = client.post(
+        "/api/v1/training-modules",
+        headers={"X-CSRFToken": token},
+        json={"name": " \t ", "organisation_id": centre.id, "skills": ["TIG-svetsning"]},
+    )
+    assert api.status_code == 422 and "name" in api.get_json()["errors"]
+    assert client.get("/api/v1/training-modules").get_json() == []
+    # Spaces around a real name are trimmed, not kept.
+    made = client.post(
+        "/api/v1/training-modules",
+        headers={"X-CSRFToken": token},
+        json={"name": "  Svets grund  ", "organisation_id": centre.id},
+    )
+    assert made.status_code == 201 and made.get_json()["name"] == "Svets grund"
 
 
 def test_csv_numbers_are_written_for_swedish_spreadsheets() -> None:

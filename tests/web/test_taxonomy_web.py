@@ -312,3 +312,34 @@ def test_only_coordinators_edit_bristyrken(client: FlaskClient, create_user: Any
     login(client, create_user("employer"))
     assert client.get("/bristyrken/new").status_code == 403
     assert client.get("/bristyrken/import").status_code == 403
+
+
+def test_an_upload_updates_the_groups_assessment_and_leaves_it_editable(
+    client: FlaskClient, create_user: Any, db_session: Session, seeded: None
+) -> None:
+    """A list naming only SSYK 7212 changes the seed's Svetsare in Östra Göinge, adds no twin."""
+    login(client, create_user("coordinator"))
+    header = (
+        "ssyk4,occupation_label,area_kind,area_code,period,job_opportunities,outlook_5y,"
+        "recruitment\n"
+    )
+    token = csrf_token(client, "/bristyrken/import")
+    for recruitment, said in (("brist", "Uppdaterade: 0"), ("balans", "Uppdaterade: 1")):
+        row = f"7212,Svetsare,kommun,1256,2025-1,stora,vara oförändrad,{recruitment}\n"
+        response = client.post(
+            "/bristyrken/import",
+            data={"csrf_token": token, "file": (io.BytesIO((header + row).encode()), "l.csv")},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+        assert f"Tillagda bedömningar: 0. {said}." in response.text
+    page = client.get("/bristyrken?area=1256&period=2025-1").text
+    assert page.count("<td>7212</td>") == 1, "one Svetsare row"
+    found = db_session.scalars(
+        select(ShortageAssessment).where(
+            ShortageAssessment.ssyk4 == "7212", ShortageAssessment.area_code == "1256"
+        )
+    ).all()
+    assert [(r.occupation_ref, r.recruitment) for r in found] == [("seed:occ:svetsare", "balans")]
+    form = {"ssyk4": "7212", "area": "kommun:1256", "period": "2025-1", "recruitment": "brist"}
+    assert post_form(client, f"/bristyrken/{found[0].id}/edit", form).status_code == 302
