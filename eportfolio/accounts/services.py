@@ -396,21 +396,22 @@ def colleagues(session: Session, user: User) -> tuple[list[User], list[Colleague
     return people, waiting
 
 
-def invite_colleague(session: Session, user: User, email: str) -> tuple[ColleagueInvite, str]:
+def invite_colleague(
+    session: Session, user: User, email: str
+) -> tuple[ColleagueInvite, str | None]:
     """Invite someone at the same employer to an account of their own; returns the secret
-    for the link, which only the e-mail carries (its hash is kept)."""
+    for the link, which only the e-mail carries (its hash is kept).
+
+    An address that already has an account elsewhere gets an invitation row all the same,
+    but no secret: the e-mail tells its owner to log in instead. The employer sees the same
+    answer either way, so the form cannot tell who has an account."""
     org = _employer_org(user)
     email = email.strip().casefold()
-    if find_user_by_email(session, email) is not None:
+    holder = find_user_by_email(session, email)
+    if holder is not None and org.id in {o.id for o in holder.organisations()}:
+        # The people of one's own organisation are listed on the page: nothing to hide.
         raise ValidationFailed(
-            {
-                "email": [
-                    _l(
-                        "An account already uses that address. Invite another address, or ask "
-                        "the coordinators to move that account."
-                    )
-                ]
-            }
+            {"email": [_l("That colleague already has an account here: see the list above.")]}
         )
     secret = secrets.token_urlsafe(32)
     invite = ColleagueInvite(
@@ -428,9 +429,9 @@ def invite_colleague(session: Session, user: User, email: str) -> tuple[Colleagu
         actor_id=user.id,
         subject_type="organisation",
         subject_id=org.id,
-        data={"email": email},
+        data={"email": email, "account_exists": holder is not None},
     )
-    return invite, secret
+    return invite, (secret if holder is None else None)
 
 
 def live_invite(session: Session, secret: str) -> ColleagueInvite:

@@ -334,7 +334,6 @@ def colleagues() -> Page:
     """The organisation's accounts, and invitations for colleagues to accounts of their own."""
     from eportfolio.accounts import services as accounts
     from eportfolio.accounts.schemas import InviteSchema
-    from eportfolio.mail import send_mail
 
     form: dict[str, Any] = {}
     errors: dict[str, Any] = {}
@@ -346,11 +345,8 @@ def colleagues() -> Page:
         except DomainError as exc:
             errors = exc.errors
         else:
-            link = url_for("accounts.accept_invite", token=secret, _external=True)
-            body = render_template(
-                "accounts/email_invite.txt", invite=invite, inviter=current_user, link=link
-            )
-            send_mail(invite.email, _("You are invited to Meritportfölj"), body)
+            _mail_invite(invite, secret)
+            # The same words whether or not the address has an account: no one is given away.
             flash(_("The invitation has been sent to %(email)s.", email=invite.email), "success")
             return redirect(url_for("employers.colleagues"))
     people, waiting = accounts.colleagues(db.session, current_user)
@@ -358,6 +354,27 @@ def colleagues() -> Page:
         "employers/colleagues.html", people=people, waiting=waiting, form=form, errors=errors
     )
     return (page, 422) if errors else page
+
+
+def _mail_invite(invite: Any, secret: str | None) -> None:
+    """Mail the link to a new account, or, to an address that has one, how to log in."""
+    from eportfolio.mail import send_mail
+
+    if secret is None:
+        body = render_template(
+            "accounts/email_invite_has_account.txt",
+            invite=invite,
+            inviter=current_user,
+            login=url_for("accounts.login", _external=True),
+            forgot=url_for("accounts.forgot_password", _external=True),
+        )
+        send_mail(invite.email, _("An invitation to Meritportfölj"), body)
+        return
+    link = url_for("accounts.accept_invite", token=secret, _external=True)
+    body = render_template(
+        "accounts/email_invite.txt", invite=invite, inviter=current_user, link=link
+    )
+    send_mail(invite.email, _("You are invited to Meritportfölj"), body)
 
 
 @bp.get("/matches")

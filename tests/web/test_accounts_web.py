@@ -444,3 +444,32 @@ def test_an_employer_invites_a_colleague_who_then_works_for_the_same_organisatio
     assert user is not None and [o.id for o in user.organisations()] == [org.id]
     # The link works once.
     assert FlaskClient(client.application, use_cookies=True).get(f"/{path}").status_code == 404
+
+
+def test_inviting_an_address_with_an_account_answers_as_for_any_other(
+    client: FlaskClient, create_user: Any
+) -> None:
+    """The invitation form does not tell an employer whether a private person has an account."""
+    learner = create_user("learner", email="amira@example.se")
+    login(client, create_user("employer"))
+    answers = []
+    for address in ("amira@example.se", "nobody@example.se"):
+        sent = post_form(client, "/colleagues", {"email": address}, follow_redirects=True)
+        page = sent.text.replace(address, "ADDRESS")
+        answers.append((sent.status_code, re.sub(r'name="csrf_token" value="[^"]+"', "", page)))
+    assert answers[0][0] == answers[1][0] == 200
+    assert "Inbjudan har skickats till ADDRESS" in answers[0][1]
+    assert "redan" not in answers[0][1]
+    # The page lists both addresses as waiting, the same way.
+    page = client.get("/colleagues").text
+    assert "amira@example.se" in page and "nobody@example.se" in page
+    mails = {m["To"]: m.get_content() for m in outbox_messages(_outbox(client))[-2:]}
+    assert "/register/invite/" in mails["nobody@example.se"]
+    told = mails[learner.email]
+    assert "/register/invite/" not in told  # no second account for the same address
+    assert "hör redan till ett konto" in told
+    assert "/login" in told and "/password/forgot" in told
+
+
+def _outbox(client: FlaskClient) -> str:
+    return str(client.application.config["MAIL_OUTBOX_DIR"])
