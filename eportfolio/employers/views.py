@@ -356,6 +356,23 @@ def colleagues() -> Page:
     return (page, 422) if errors else page
 
 
+@bp.post("/colleagues/invites/<int:invite_id>/withdraw")
+@access(NEEDS)
+def withdraw_invite(invite_id: int) -> Response:
+    """Take back an invitation, so a link sent to a mistyped address stops working."""
+    from eportfolio.accounts import services as accounts
+
+    invite = accounts.withdraw_invite(db.session, current_user, invite_id)
+    flash(
+        _(
+            "The invitation to %(email)s is withdrawn: its link no longer works.",
+            email=invite.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("employers.colleagues"))  # type: ignore[return-value]
+
+
 def _mail_invite(invite: Any, secret: str | None) -> None:
     """Mail the link to a new account, or, to an address that has one, how to log in."""
     from eportfolio.mail import send_mail

@@ -473,3 +473,26 @@ def test_inviting_an_address_with_an_account_answers_as_for_any_other(
 
 def _outbox(client: FlaskClient) -> str:
     return str(client.application.config["MAIL_OUTBOX_DIR"])
+
+
+def test_inviting_an_address_again_renews_one_invitation_which_can_be_withdrawn(
+    client: FlaskClient, create_user: Any
+) -> None:
+    """Repeated invitations (whatever the case) are one, and a mistyped one can be taken back."""
+    login(client, create_user("employer"))
+    for address in ("ny.kollega@goinge.se", "ny.kollega@goinge.se", "NY.KOLLEGA@goinge.se"):
+        assert post_form(client, "/colleagues", {"email": address}).status_code == 302
+    page = client.get("/colleagues").text
+    assert page.count("<li>ny.kollega@goinge.se ") == 1  # one waiting invitation
+    links = [
+        re.search(r"https?://\S+/register/invite/\S+", m.get_content()).group(0)
+        for m in outbox_messages(_outbox(client))[-3:]
+    ]
+    stranger = FlaskClient(client.application, use_cookies=True)
+    paths = ["/" + link.split("://", 1)[1].split("/", 1)[1] for link in links]
+    assert [stranger.get(p).status_code for p in paths] == [404, 404, 200]  # the newest works
+    withdraw = re.search(r'action="(/colleagues/invites/\d+/withdraw)"', page).group(1)
+    done = post_form(client, withdraw, {}, token_from="/colleagues", follow_redirects=True)
+    assert "Inbjudan till ny.kollega@goinge.se är återkallad" in done.text
+    assert "<li>ny.kollega@goinge.se " not in done.text
+    assert stranger.get(paths[-1]).status_code == 404  # the link no longer works

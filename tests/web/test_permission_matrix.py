@@ -64,6 +64,7 @@ class World:
     need_id: int = 0
     pseudonym: str = ""
     contact_id: int = 0
+    invite_id: int = 0  # the employer's invitation of a colleague
     evidence_id: int = 0
     grant_id: int = 0
     employer_org_id: int = 0
@@ -453,6 +454,10 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ),
     ("employers.colleagues", "GET"): ("/colleagues", only(("employer",), 200)),
     ("employers.colleagues", "POST"): ("/colleagues", only(("employer",), 422)),
+    ("employers.withdraw_invite", "POST"): (
+        lambda w: f"/colleagues/invites/{w.invite_id}/withdraw",
+        only(("employer",), 302),
+    ),
     ("employers.contacts", "GET"): ("/contacts", learners(200)),
     ("employers.answer", "POST"): (lambda w: f"/contacts/{w.contact_id}", owned(302)),
     # Validation (issue #5): the "assessor" identity sits on the case's council.
@@ -825,7 +830,15 @@ def _employer_items(session: Any, users: dict[str, Any], skill_id: int) -> dict[
     contact = ContactRequest(need_id=need.id, portfolio_id=portfolio.id, state="pending")
     session.add(contact)
     session.flush()
-    return {"need_id": need.id, "pseudonym": portfolio.pseudonym, "contact_id": contact.id}
+    from eportfolio.accounts.services import invite_colleague
+
+    invite, _secret = invite_colleague(session, employer, "kollega@matris.se")
+    return {
+        "need_id": need.id,
+        "pseudonym": portfolio.pseudonym,
+        "contact_id": contact.id,
+        "invite_id": invite.id,
+    }
 
 
 def _status(
