@@ -15,7 +15,7 @@ from eportfolio.db import db, parse_id
 from eportfolio.employers import services
 from eportfolio.employers.models import Need
 from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema
-from eportfolio.errors import DomainError, ValidationFailed
+from eportfolio.errors import Conflict, DomainError, ValidationFailed
 from eportfolio.extensions import limiter
 from eportfolio.matching_index.loading import cefr
 from eportfolio.permissions import Permission, access, requires
@@ -304,10 +304,13 @@ def contact(need_id: int, pseudonym: str) -> Page:
         services.request_contact(db.session, current_user, item, pseudonym, data.get("message"))
     except ValidationFailed as exc:  # the typed message stays in the form, with the error
         return _candidate_page(need_id, pseudonym, form, exc.errors), 422
-    flash(
-        _("Your request has been sent. The candidate decides whether to share their name."),
-        "success",
-    )
+    except Conflict as exc:  # asked already (from an old tab): the page says where it stands
+        flash(str(exc.message), "info")
+    else:
+        flash(
+            _("Your request has been sent. The candidate decides whether to share their name."),
+            "success",
+        )
     return redirect(url_for("employers.candidate", need_id=need_id, pseudonym=pseudonym))
 
 
@@ -445,12 +448,18 @@ def contacts() -> str:
 @bp.post("/contacts/<int:request_id>")
 @access(requires(Permission.CONTACT_ANSWER))
 def answer(request_id: int) -> Response:
+    """Answer a request, or turn a no into a yes (from this page or the consents page)."""
     accept = request.form.get("answer") == "accept"
-    services.answer_request(db.session, current_user, request_id, accept)
-    flash(
-        _("The employer can now see your name and e-mail address.")
-        if accept
-        else _("You said no. The employer does not learn who you are."),
-        "success",
-    )
-    return redirect(url_for("employers.contacts"))  # type: ignore[return-value]
+    try:
+        services.answer_request(db.session, current_user, request_id, accept)
+    except Conflict as exc:  # answered already, or the need has closed since
+        flash(str(exc.message), "error")
+    else:
+        flash(
+            _("The employer can now see your name and e-mail address.")
+            if accept
+            else _("You said no. The employer does not learn who you are."),
+            "success",
+        )
+    back = "privacy.consents" if request.form.get("back") == "consents" else "employers.contacts"
+    return redirect(url_for(back))  # type: ignore[return-value]

@@ -442,8 +442,8 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ),
     ("employers.contact", "POST"): (
         lambda w: f"/needs/{w.need_id}/candidates/{w.pseudonym}/contact",
-        only(("employer",), 409),
-    ),  # the world already holds this employer's request
+        only(("employer",), 302),
+    ),  # the world already holds this employer's request: the candidate page says so
     ("employers.close_need", "POST"): (
         lambda w: f"/needs/{w.need_id}/close",
         only(("employer",), 302),
