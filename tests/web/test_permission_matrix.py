@@ -350,6 +350,10 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/portfolio/evidence/{w.evidence_id}/file",
         owned(200),
     ),
+    ("evidence.delete", "GET"): (  # the page that asks before removing
+        lambda w: f"/portfolio/evidence/{w.evidence_id}/delete",
+        owned(200),
+    ),
     ("evidence.delete", "POST"): (
         lambda w: f"/portfolio/evidence/{w.evidence_id}/delete",
         owned(302),
