@@ -629,3 +629,19 @@ def test_a_no_stays_a_no_once_the_need_is_closed(
         follow_redirects=True,
     )
     assert "har stängt behovet" in late.text and "Johan" not in client.get(candidate_url).text
+
+
+def test_matches_with_skills_but_no_fitting_occupation_say_so(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session, create_user: Any
+) -> None:
+    """A learner with skills is not told to add skills when no occupation reaches the bar."""
+    from eportfolio.portfolios.services import portfolio_for
+    from tests.evidence_samples import make_claim
+
+    learner = create_user("learner")
+    make_claim(db_session, portfolio_for(db_session, learner), "tonsättning av psalmer")
+    login(client, learner)
+    page = client.get("/matches").text
+    occupations = page.split('id="occ-heading"')[1]
+    assert "Inget yrke passar din kompetens tillräckligt bra än" in occupations
+    assert "Lägg till kompetenser" not in page
