@@ -742,7 +742,10 @@ def _validation_items(
         concept_id=session.query(Concept.id).filter_by(uri="m:tig").scalar(),
         level=3,
     )
-    portfolio_for(session, learner).claims.append(certified)
+    # Keep the portfolio in a name: a bare temporary may be collected mid-append (the session
+    # holds it only weakly), which failed the fixture now and then.
+    portfolio = portfolio_for(session, learner)
+    portfolio.claims.append(certified)
     session.flush()
     done = validation.create_case(session, learner, council.id, [certified.id])
     validation.transition(session, learner, done, Action.SUBMIT)
