@@ -32,7 +32,7 @@ from eportfolio.accounts.passwords import (
     verify_password,
 )
 from eportfolio.audit import services as audit
-from eportfolio.db import utcnow
+from eportfolio.db import ID_MAX, utcnow
 from eportfolio.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
 from eportfolio.permissions import Forbidden, Permission, require
 
@@ -405,41 +405,71 @@ def colleagues(session: Session, user: User) -> tuple[list[User], list[Colleague
     return people, waiting
 
 
-def invite_colleague(session: Session, user: User, email: str) -> tuple[ColleagueInvite, str]:
+def invite_colleague(
+    session: Session, user: User, email: str
+) -> tuple[ColleagueInvite, str | None]:
     """Invite someone at the same employer to an account of their own; returns the secret
-    for the link, which only the e-mail carries (its hash is kept)."""
+    for the link, which only the e-mail carries (its hash is kept).
+
+    An address that already has an account elsewhere gets an invitation row all the same,
+    but no secret: the e-mail tells its owner to log in instead. The employer sees the same
+    answer either way, so the form cannot tell who has an account."""
     org = _employer_org(user)
     email = email.strip().casefold()
-    if find_user_by_email(session, email) is not None:
+    holder = find_user_by_email(session, email)
+    if holder is not None and org.id in {o.id for o in holder.organisations()}:
+        # The people of one's own organisation are listed on the page: nothing to hide.
         raise ValidationFailed(
-            {
-                "email": [
-                    _l(
-                        "An account already uses that address. Invite another address, or ask "
-                        "the coordinators to move that account."
-                    )
-                ]
-            }
+            {"email": [_l("That colleague already has an account here: see the list above.")]}
         )
-    secret = secrets.token_urlsafe(32)
-    invite = ColleagueInvite(
-        organisation_id=org.id,
-        email=email,
-        token_hash=_sha256(secret),
-        invited_by_id=user.id,
-        expires_at=utcnow() + INVITE_LIFETIME,
+    # Asking again renews the one invitation to that address: a new link, seven days more.
+    unused = list(
+        session.scalars(
+            select(ColleagueInvite)
+            .where(
+                ColleagueInvite.organisation_id == org.id,
+                ColleagueInvite.email == email,
+                ColleagueInvite.used_at.is_(None),
+            )
+            .order_by(ColleagueInvite.id.desc())
+        )
     )
+    for older in unused[1:]:  # left over from before invitations were merged
+        session.delete(older)
+    invite = unused[0] if unused else ColleagueInvite(organisation_id=org.id, email=email)
+    secret = secrets.token_urlsafe(32)
+    invite.token_hash, invite.invited_by_id = _sha256(secret), user.id
+    invite.expires_at = utcnow() + INVITE_LIFETIME
     session.add(invite)
     session.flush()
     audit.record(
         session,
-        "colleague.invited",
+        "colleague.invited" if len(unused) == 0 else "colleague.invite_renewed",
         actor_id=user.id,
         subject_type="organisation",
         subject_id=org.id,
-        data={"email": email},
+        data={"email": email, "account_exists": holder is not None},
     )
-    return invite, secret
+    return invite, (secret if holder is None else None)
+
+
+def withdraw_invite(session: Session, user: User, invite_id: int) -> ColleagueInvite:
+    """Take back an invitation not yet used, so its link stops working (a mistyped address)."""
+    org = _employer_org(user)
+    invite = session.get(ColleagueInvite, invite_id) if 0 < invite_id <= ID_MAX else None
+    if invite is None or invite.organisation_id != org.id or invite.used_at is not None:
+        raise NotFound(_l("No such invitation."))
+    session.delete(invite)
+    session.flush()
+    audit.record(
+        session,
+        "colleague.invite_withdrawn",
+        actor_id=user.id,
+        subject_type="organisation",
+        subject_id=org.id,
+        data={"email": invite.email},
+    )
+    return invite
 
 
 def live_invite(session: Session, secret: str) -> ColleagueInvite:

@@ -296,11 +296,19 @@ def request_contact(
     if not need.is_open:
         raise NotAllowed(_l("The need is closed. Open it again to ask for contact."))
     found = candidate(session, user, need, pseudonym).portfolio
-    if session.scalar(
+    asked = session.scalar(
         select(ContactRequest).where(
             ContactRequest.need_id == need.id, ContactRequest.portfolio_id == found.id
         )
-    ):
+    )
+    if asked is not None and asked.state == "declined":
+        raise Conflict(
+            _l(
+                "The candidate has said no to contact about this need, so you cannot ask "
+                "again. They can still change their answer to yes while the need is open."
+            )
+        )
+    if asked is not None:
         raise Conflict(_l("You have already asked this candidate."))
     request = ContactRequest(
         need_id=need.id,
@@ -339,12 +347,15 @@ def requests_for_learner(session: Session, learner: User) -> list[ContactRequest
 def answer_request(
     session: Session, learner: User, request_id: int, accept: bool
 ) -> ContactRequest:
-    """The learner accepts (identity shared with that employer) or declines."""
+    """The learner accepts (identity shared with that employer) or declines; a no may become
+    a yes while the need is open (a withdrawn yes is given back as a consent, not here)."""
     request = session.get(ContactRequest, request_id)
     if request is None or request.portfolio.user_id != learner.id:
         raise NotFound(_l("No such contact request."))
-    if request.state != "pending":
+    if request.state != "pending" and not (request.state == "declined" and accept):
         raise Conflict(_l("You have already answered this request."))
+    if request.state == "declined" and not request.need.is_open:
+        raise Conflict(_l("The employer has closed this need, so the answer can no longer change."))
     request.state, request.decided_at = ("accepted" if accept else "declined"), utcnow()
     if accept:
         privacy.grant_identity(session, learner, request.need.organisation_id)

@@ -16,7 +16,7 @@ from eportfolio.db import db, parse_id
 from eportfolio.employers import services
 from eportfolio.employers.models import Need
 from eportfolio.employers.schemas import MAX_SKILLS, ContactSchema, NeedSchema, form_skill_rows
-from eportfolio.errors import DomainError, ValidationFailed
+from eportfolio.errors import Conflict, DomainError, ValidationFailed
 from eportfolio.extensions import limiter
 from eportfolio.matching_index.loading import cefr
 from eportfolio.permissions import Permission, access, requires
@@ -338,10 +338,13 @@ def contact(need_id: int, pseudonym: str) -> Page:
         services.request_contact(db.session, current_user, item, pseudonym, data.get("message"))
     except ValidationFailed as exc:  # the typed message stays in the form, with the error
         return _candidate_page(need_id, pseudonym, form, exc.errors), 422
-    flash(
-        _("Your request has been sent. The candidate decides whether to share their name."),
-        "success",
-    )
+    except Conflict as exc:  # asked already (from an old tab): the page says where it stands
+        flash(str(exc.message), "info")
+    else:
+        flash(
+            _("Your request has been sent. The candidate decides whether to share their name."),
+            "success",
+        )
     return redirect(url_for("employers.candidate", need_id=need_id, pseudonym=pseudonym))
 
 
@@ -368,7 +371,6 @@ def colleagues() -> Page:
     """The organisation's accounts, and invitations for colleagues to accounts of their own."""
     from eportfolio.accounts import services as accounts
     from eportfolio.accounts.schemas import InviteSchema
-    from eportfolio.mail import send_mail
 
     form: dict[str, Any] = {}
     errors: dict[str, Any] = {}
@@ -380,11 +382,8 @@ def colleagues() -> Page:
         except DomainError as exc:
             errors = exc.errors
         else:
-            link = url_for("accounts.accept_invite", token=secret, _external=True)
-            body = render_template(
-                "accounts/email_invite.txt", invite=invite, inviter=current_user, link=link
-            )
-            send_mail(invite.email, _("You are invited to Meritportfölj"), body)
+            _mail_invite(invite, secret)
+            # The same words whether or not the address has an account: no one is given away.
             flash(_("The invitation has been sent to %(email)s.", email=invite.email), "success")
             return redirect(url_for("employers.colleagues"))
     people, waiting = accounts.colleagues(db.session, current_user)
@@ -392,6 +391,44 @@ def colleagues() -> Page:
         "employers/colleagues.html", people=people, waiting=waiting, form=form, errors=errors
     )
     return (page, 422) if errors else page
+
+
+@bp.post("/colleagues/invites/<int:invite_id>/withdraw")
+@access(NEEDS)
+def withdraw_invite(invite_id: int) -> Response:
+    """Take back an invitation, so a link sent to a mistyped address stops working."""
+    from eportfolio.accounts import services as accounts
+
+    invite = accounts.withdraw_invite(db.session, current_user, invite_id)
+    flash(
+        _(
+            "The invitation to %(email)s is withdrawn: its link no longer works.",
+            email=invite.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("employers.colleagues"))  # type: ignore[return-value]
+
+
+def _mail_invite(invite: Any, secret: str | None) -> None:
+    """Mail the link to a new account, or, to an address that has one, how to log in."""
+    from eportfolio.mail import send_mail
+
+    if secret is None:
+        body = render_template(
+            "accounts/email_invite_has_account.txt",
+            invite=invite,
+            inviter=current_user,
+            login=url_for("accounts.login", _external=True),
+            forgot=url_for("accounts.forgot_password", _external=True),
+        )
+        send_mail(invite.email, _("An invitation to Meritportfölj"), body)
+        return
+    link = url_for("accounts.accept_invite", token=secret, _external=True)
+    body = render_template(
+        "accounts/email_invite.txt", invite=invite, inviter=current_user, link=link
+    )
+    send_mail(invite.email, _("You are invited to Meritportfölj"), body)
 
 
 @bp.get("/matches")
@@ -445,12 +482,18 @@ def contacts() -> str:
 @bp.post("/contacts/<int:request_id>")
 @access(requires(Permission.CONTACT_ANSWER))
 def answer(request_id: int) -> Response:
+    """Answer a request, or turn a no into a yes (from this page or the consents page)."""
     accept = request.form.get("answer") == "accept"
-    services.answer_request(db.session, current_user, request_id, accept)
-    flash(
-        _("The employer can now see your name and e-mail address.")
-        if accept
-        else _("You said no. The employer does not learn who you are."),
-        "success",
-    )
-    return redirect(url_for("employers.contacts"))  # type: ignore[return-value]
+    try:
+        services.answer_request(db.session, current_user, request_id, accept)
+    except Conflict as exc:  # answered already, or the need has closed since
+        flash(str(exc.message), "error")
+    else:
+        flash(
+            _("The employer can now see your name and e-mail address.")
+            if accept
+            else _("You said no. The employer does not learn who you are."),
+            "success",
+        )
+    back = "privacy.consents" if request.form.get("back") == "consents" else "employers.contacts"
+    return redirect(url_for(back))  # type: ignore[return-value]

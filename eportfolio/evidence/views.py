@@ -146,10 +146,15 @@ def file_response(ev: Any, fh: Any) -> Response:
     return response
 
 
-@bp.post("/portfolio/evidence/<int:evidence_id>/delete")
+@bp.route("/portfolio/evidence/<int:evidence_id>/delete", methods=["GET", "POST"])
 @access(EDIT)
-def delete(evidence_id: int) -> Response:
+def delete(evidence_id: int) -> Page:
+    """Ask first (a page, so it works without JavaScript), then remove on the confirming POST."""
     portfolio = _portfolio(Permission.PORTFOLIO_EDIT)
+    if request.method == "GET":
+        ev = services.get_evidence(db.session, portfolio, evidence_id)
+        acting_for = portfolio.user_id if portfolio.user_id != current_user.id else None
+        return render_template("evidence/delete.html", ev=ev, learner=acting_for)
     services.delete_evidence(db.session, current_user, portfolio, evidence_id)
     flash(_("The evidence has been removed."), "success")
     return _back(portfolio)

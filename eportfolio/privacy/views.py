@@ -37,23 +37,22 @@ Page = str | tuple[str, int] | Response
 @access(requires(Permission.CONSENT_MANAGE))
 def consents() -> Page:
     """Show what the learner has agreed to, one button to change it, and the history."""
+    from eportfolio.employers.services import requests_for_learner
+
     history = services.consent_history(db.session, current_user)
+    requests = requests_for_learner(db.session, current_user)
+    identities = services.identity_consents(db.session, current_user)
     return render_template(
         "privacy/consents.html",
         visible=services.matching_visible(db.session, current_user.id),
-        identities=services.identity_consents(db.session, current_user),
-        pending=_pending_requests(),
+        identities=identities,
+        requests=requests,  # answered ones too: a no can become a yes while the need is open
+        pending=sum(r.state == "pending" for r in requests),
+        shared={org.id for org, granted in identities if granted},
         history=history,
         employers=services.employer_names(db.session, history),
         version=services.TEXT_VERSIONS[ConsentKind.MATCHING],
     )
-
-
-def _pending_requests() -> int:
-    """Count employers' contact requests the learner has not answered yet."""
-    from eportfolio.employers.services import requests_for_learner
-
-    return sum(r.state == "pending" for r in requests_for_learner(db.session, current_user))
 
 
 @bp.post("/privacy/consents/matching")

@@ -474,3 +474,55 @@ def test_only_employers_are_decided_and_only_by_approve_or_reject(
     db_session.refresh(council)
     assert employer.status is OrgStatus.PENDING and council.status is OrgStatus.ACTIVE
     assert "Bromölla Plåt AB" in client.get("/admin/organisations").text.split("decided")[0]
+
+
+def test_inviting_an_address_with_an_account_answers_as_for_any_other(
+    client: FlaskClient, create_user: Any
+) -> None:
+    """The invitation form does not tell an employer whether a private person has an account."""
+    learner = create_user("learner", email="amira@example.se")
+    login(client, create_user("employer"))
+    answers = []
+    for address in ("amira@example.se", "nobody@example.se"):
+        sent = post_form(client, "/colleagues", {"email": address}, follow_redirects=True)
+        page = sent.text.replace(address, "ADDRESS")
+        answers.append((sent.status_code, re.sub(r'name="csrf_token" value="[^"]+"', "", page)))
+    assert answers[0][0] == answers[1][0] == 200
+    assert "Inbjudan har skickats till ADDRESS" in answers[0][1]
+    assert "redan" not in answers[0][1]
+    # The page lists both addresses as waiting, the same way.
+    page = client.get("/colleagues").text
+    assert "amira@example.se" in page and "nobody@example.se" in page
+    mails = {m["To"]: m.get_content() for m in outbox_messages(_outbox(client))[-2:]}
+    assert "/register/invite/" in mails["nobody@example.se"]
+    told = mails[learner.email]
+    assert "/register/invite/" not in told  # no second account for the same address
+    assert "hör redan till ett konto" in told
+    assert "/login" in told and "/password/forgot" in told
+
+
+def _outbox(client: FlaskClient) -> str:
+    return str(client.application.config["MAIL_OUTBOX_DIR"])
+
+
+def test_inviting_an_address_again_renews_one_invitation_which_can_be_withdrawn(
+    client: FlaskClient, create_user: Any
+) -> None:
+    """Repeated invitations (whatever the case) are one, and a mistyped one can be taken back."""
+    login(client, create_user("employer"))
+    for address in ("ny.kollega@goinge.se", "ny.kollega@goinge.se", "NY.KOLLEGA@goinge.se"):
+        assert post_form(client, "/colleagues", {"email": address}).status_code == 302
+    page = client.get("/colleagues").text
+    assert page.count("<li>ny.kollega@goinge.se ") == 1  # one waiting invitation
+    links = [
+        re.search(r"https?://\S+/register/invite/\S+", m.get_content()).group(0)
+        for m in outbox_messages(_outbox(client))[-3:]
+    ]
+    stranger = FlaskClient(client.application, use_cookies=True)
+    paths = ["/" + link.split("://", 1)[1].split("/", 1)[1] for link in links]
+    assert [stranger.get(p).status_code for p in paths] == [404, 404, 200]  # the newest works
+    withdraw = re.search(r'action="(/colleagues/invites/\d+/withdraw)"', page).group(1)
+    done = post_form(client, withdraw, {}, token_from="/colleagues", follow_redirects=True)
+    assert "Inbjudan till ny.kollega@goinge.se är återkallad" in done.text
+    assert "<li>ny.kollega@goinge.se " not in done.text
+    assert stranger.get(paths[-1]).status_code == 404  # the link no longer works

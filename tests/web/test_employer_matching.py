@@ -355,8 +355,14 @@ def test_a_closed_need_leaves_matchningar_and_takes_no_contact_requests(
     pseudonym = _pseudonym(db_session, demo["larande2"])
     candidate = f"{need_url}/candidates/{pseudonym}"
     assert 'name="message"' not in client.get(candidate).get_data(as_text=True)
-    refused = post_form(client, f"{candidate}/contact", {"message": "Hej"}, token_from=candidate)
-    assert refused.status_code == 409
+    refused = post_form(
+        client,
+        f"{candidate}/contact",
+        {"message": "Hej"},
+        token_from=candidate,
+        follow_redirects=True,
+    )
+    assert "Behovet är stängt. Öppna det igen" in refused.text and "Felkod" not in refused.text
     reopened = post_form(client, f"{need_url}/reopen", {}, token_from=need_url)
     assert reopened.status_code == 302
     assert "Svetsare till verkstaden i Broby" in learner.get("/matches").get_data(as_text=True)
@@ -593,20 +599,94 @@ def test_an_ad_does_not_suggest_again_a_skill_a_row_already_chose_under_other_wo
 
 
 def test_an_error_page_leads_back_to_the_form_and_a_dead_reset_link_to_a_new_one(
-    client: FlaskClient, demo: dict[str, Any]
+    client: FlaskClient, create_user: Any
 ) -> None:
     dead = client.get("/password/reset/not-a-real-token")
     assert dead.status_code == 404 and 'href="/password/forgot"' in dead.text
+    login(client, create_user("learner"))
+    refused = post_form(  # nothing to withdraw: a refusal shown as a page of its own
+        client,
+        "/privacy/consents/matching",
+        {"decision": "withdraw"},
+        token_from="/privacy/consents",
+        headers={"Referer": "http://localhost/privacy/consents"},
+    )
+    assert refused.status_code == 409
+    assert '<a href="/privacy/consents">Tillbaka till sidan du kom från</a>' in refused.text
+
+
+def test_a_no_is_listed_among_consents_and_can_become_a_yes_while_the_need_is_open(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
     login(client, demo["arbetsgivare"])
     need_url = _need(client)
-    page = client.get(need_url).text
-    first = re.search(r'href="(/needs/\d+/candidates/K-\w+)"', page).group(1)
-    post_form(client, f"{first}/contact", {}, token_from=first)
-    twice = post_form(
-        client,
-        f"{first}/contact",
-        {},
-        token_from=first,
-        headers={"Referer": f"http://localhost{first}"},
+    pseudonym = _pseudonym(db_session, demo["larande2"])
+    candidate_url = f"{need_url}/candidates/{pseudonym}"
+    post_form(client, f"{candidate_url}/contact", {}, token_from=candidate_url)
+    learner = FlaskClient(client.application, use_cookies=True)
+    login(learner, demo["larande2"])
+    request_id = re.search(r'action="/contacts/(\d+)"', learner.get("/contacts").text).group(1)
+    post_form(learner, f"/contacts/{request_id}", {"answer": "decline"}, token_from="/contacts")
+    consents = learner.get("/privacy/consents").text
+    assert "Ingen arbetsgivare har bett" not in consents
+    row = consents.split("Göinge Verkstad AB: Svetsare</td>")[1].split("</tr>")[0]
+    assert "<td>Nej</td>" in row and "Ändra till ja" in row
+    # Asking again after a no: the candidate page explains, instead of an error page.
+    again = post_form(
+        client, f"{candidate_url}/contact", {}, token_from=candidate_url, follow_redirects=True
     )
-    assert twice.status_code == 409 and f'href="{first}"' in twice.text
+    assert again.status_code == 200 and "Felkod" not in again.text
+    assert "har tackat nej till kontakt om det här behovet" in again.text
+    # The learner changes the no to a yes from the consents page.
+    changed = post_form(
+        learner,
+        f"/contacts/{request_id}",
+        {"answer": "accept", "back": "consents"},
+        token_from="/privacy/consents",
+        follow_redirects=True,
+    )
+    assert "Arbetsgivaren kan nu se ditt namn" in changed.text
+    row = changed.text.split("Göinge Verkstad AB: Svetsare</td>")[1].split("</tr>")[0]
+    assert "<td>Ja</td>" in row and "Ändra till ja" not in row
+    assert "Johan" in client.get(candidate_url).text
+
+
+def test_a_no_stays_a_no_once_the_need_is_closed(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    pseudonym = _pseudonym(db_session, demo["larande2"])
+    candidate_url = f"{need_url}/candidates/{pseudonym}"
+    post_form(client, f"{candidate_url}/contact", {}, token_from=candidate_url)
+    learner = FlaskClient(client.application, use_cookies=True)
+    login(learner, demo["larande2"])
+    request_id = re.search(r'action="/contacts/(\d+)"', learner.get("/contacts").text).group(1)
+    post_form(learner, f"/contacts/{request_id}", {"answer": "decline"}, token_from="/contacts")
+    post_form(client, f"{need_url}/close", {}, token_from=need_url)
+    row = learner.get("/privacy/consents").text.split("Göinge Verkstad AB: Svetsare</td>")[1]
+    assert "Behovet är stängt" in row.split("</tr>")[0] and "Ändra till ja" not in row
+    late = post_form(
+        learner,
+        f"/contacts/{request_id}",
+        {"answer": "accept"},
+        token_from="/contacts",
+        follow_redirects=True,
+    )
+    assert "har stängt behovet" in late.text and "Johan" not in client.get(candidate_url).text
+
+
+def test_matches_with_skills_but_no_fitting_occupation_say_so(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session, create_user: Any
+) -> None:
+    """A learner with skills is not told to add skills when no occupation reaches the bar."""
+    from eportfolio.portfolios.services import portfolio_for
+    from tests.evidence_samples import make_claim
+
+    learner = create_user("learner")
+    make_claim(db_session, portfolio_for(db_session, learner), "tonsättning av psalmer")
+    login(client, learner)
+    page = client.get("/matches").text
+    occupations = page.split('id="occ-heading"')[1]
+    assert "Inget yrke passar din kompetens tillräckligt bra än" in occupations
+    assert "Lägg till kompetenser" not in page

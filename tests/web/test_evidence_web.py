@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -346,3 +347,26 @@ def test_the_api_mirrors_the_pages(
         "multipart/form-data"
         in spec["/api/v1/me/portfolio/evidence"]["post"]["requestBody"]["content"]
     )
+
+
+def test_removing_evidence_asks_first_and_can_be_called_off(
+    app: Flask, client: FlaskClient, create_user: Callable[..., Any], db_session: Session
+) -> None:
+    """'Remove' leads to a question, without JavaScript; only 'Yes, remove it' deletes."""
+    learner = create_user("learner")
+    claim = make_claim(db_session, portfolio_for(db_session, learner), "svetsning")
+    login(client, learner)
+    _upload(client, png(), "bild.png", title="Foto av svets", claim_id=str(claim.id))
+    listing = client.get("/portfolio/evidence").text
+    remove = re.search(r'<a href="(/portfolio/evidence/\d+/delete)"[^>]*>Ta bort', listing)
+    assert remove, "Remove is a link to a question, not a form that deletes"
+    question = client.get(remove.group(1))
+    assert question.status_code == 200
+    assert "Ta bort ”Foto av svets”?" in question.text and "bild.png" in question.text
+    assert "svetsning" in question.text  # the skill it backs is named
+    keep = re.search(r'<a href="([^"]+)"[^>]*>Nej, behåll', question.text).group(1)
+    assert "Foto av svets" in client.get(keep).text  # calling it off keeps the evidence
+    token = re.search(r'name="csrf_token" value="([^"]+)"', question.text).group(1)
+    done = client.post(remove.group(1), data={"csrf_token": token}, follow_redirects=True)
+    assert "Foto av svets" not in done.text.split('id="upload-heading"')[0].split("</h1>", 1)[1]
+    assert db_session.scalars(select(Evidence)).all() == []

@@ -64,6 +64,7 @@ class World:
     need_id: int = 0
     pseudonym: str = ""
     contact_id: int = 0
+    invite_id: int = 0  # the employer's invitation of a colleague
     evidence_id: int = 0
     grant_id: int = 0
     employer_org_id: int = 0
@@ -350,6 +351,10 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/portfolio/evidence/{w.evidence_id}/file",
         owned(200),
     ),
+    ("evidence.delete", "GET"): (  # the page that asks before removing
+        lambda w: f"/portfolio/evidence/{w.evidence_id}/delete",
+        owned(200),
+    ),
     ("evidence.delete", "POST"): (
         lambda w: f"/portfolio/evidence/{w.evidence_id}/delete",
         owned(302),
@@ -442,8 +447,8 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ),
     ("employers.contact", "POST"): (
         lambda w: f"/needs/{w.need_id}/candidates/{w.pseudonym}/contact",
-        only(("employer",), 409),
-    ),  # the world already holds this employer's request
+        only(("employer",), 302),
+    ),  # the world already holds this employer's request: the candidate page says so
     ("employers.close_need", "POST"): (
         lambda w: f"/needs/{w.need_id}/close",
         only(("employer",), 302),
@@ -454,6 +459,10 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ),
     ("employers.colleagues", "GET"): ("/colleagues", only(("employer",), 200)),
     ("employers.colleagues", "POST"): ("/colleagues", only(("employer",), 422)),
+    ("employers.withdraw_invite", "POST"): (
+        lambda w: f"/colleagues/invites/{w.invite_id}/withdraw",
+        only(("employer",), 302),
+    ),
     ("employers.contacts", "GET"): ("/contacts", learners(200)),
     ("employers.answer", "POST"): (lambda w: f"/contacts/{w.contact_id}", owned(302)),
     # Validation (issue #5): the "assessor" identity sits on the case's council.
@@ -734,7 +743,10 @@ def _validation_items(
         concept_id=session.query(Concept.id).filter_by(uri="m:tig").scalar(),
         level=3,
     )
-    portfolio_for(session, learner).claims.append(certified)
+    # Keep the portfolio in a name: a bare temporary may be collected mid-append (the session
+    # holds it only weakly), which failed the fixture now and then.
+    portfolio = portfolio_for(session, learner)
+    portfolio.claims.append(certified)
     session.flush()
     done = validation.create_case(session, learner, council.id, [certified.id])
     validation.transition(session, learner, done, Action.SUBMIT)
@@ -826,7 +838,15 @@ def _employer_items(session: Any, users: dict[str, Any], skill_id: int) -> dict[
     contact = ContactRequest(need_id=need.id, portfolio_id=portfolio.id, state="pending")
     session.add(contact)
     session.flush()
-    return {"need_id": need.id, "pseudonym": portfolio.pseudonym, "contact_id": contact.id}
+    from eportfolio.accounts.services import invite_colleague
+
+    invite, _secret = invite_colleague(session, employer, "kollega@matris.se")
+    return {
+        "need_id": need.id,
+        "pseudonym": portfolio.pseudonym,
+        "contact_id": contact.id,
+        "invite_id": invite.id,
+    }
 
 
 def _status(

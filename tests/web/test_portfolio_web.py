@@ -530,3 +530,13 @@ def test_a_word_with_two_close_readings_is_asked_about_not_guessed(
         post_form(client, "/portfolio/skills/new", {"text": "städa", "level": "2"}).status_code
         == 302
     )
+
+
+def test_the_about_you_hint_names_who_reads_the_text(client: FlaskClient, learner: Any) -> None:
+    """Employers never see the summary (pseudonymous cards); the hint must not say they do."""
+    hint = client.get("/portfolio/profile").text.split('id="summary-hint"')[1].split("</")[0]
+    assert "Arbetsgivare ser texten" not in hint
+    assert "ditt CV" in hint and "vägledare" in hint and "ser den inte" in hint
+    saved = {"summary": "Svetsar gärna rostfritt.", "has_work_permit": "yes"}
+    assert post_form(client, "/portfolio/profile", saved).status_code == 302
+    assert "Svetsar gärna rostfritt." in client.get("/portfolio/cv").text  # as the hint says
