@@ -11,12 +11,23 @@ from flask_login import current_user
 from eportfolio.db import db
 from eportfolio.employers.views import NEEDS, Page, bp
 from eportfolio.errors import DomainError
+from eportfolio.extensions import limiter
 from eportfolio.permissions import access
 from eportfolio.schemas import load
 
 
+# Each invitation sends a mail to an address the employer types: a limit keeps the form
+# from becoming a way to mail strangers in bulk.
+INVITES_PER_HOUR = 20
+
+
 @bp.route("/colleagues", methods=["GET", "POST"])
 @access(NEEDS)
+@limiter.limit(
+    f"{INVITES_PER_HOUR} per hour",
+    methods=["POST"],
+    key_func=lambda: f"invite:{current_user.get_id()}",
+)
 def colleagues() -> Page:
     """The organisation's accounts, and invitations for colleagues to accounts of their own."""
     from eportfolio.accounts import services as accounts

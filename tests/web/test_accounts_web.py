@@ -526,3 +526,19 @@ def test_inviting_an_address_again_renews_one_invitation_which_can_be_withdrawn(
     assert "Inbjudan till ny.kollega@goinge.se är återkallad" in done.text
     assert "<li>ny.kollega@goinge.se " not in done.text
     assert stranger.get(paths[-1]).status_code == 404  # the link no longer works
+
+
+def test_an_employer_cannot_mail_invitations_in_bulk(client: FlaskClient, create_user: Any) -> None:
+    from eportfolio.employers.colleague_views import INVITES_PER_HOUR
+
+    login(client, create_user("employer"))
+    token = csrf_token(client, "/colleagues")
+    codes = [
+        client.post(
+            "/colleagues", data={"email": f"person{i}@example.se", "csrf_token": token}
+        ).status_code
+        for i in range(INVITES_PER_HOUR + 1)
+    ]
+    assert codes[:-1] == [302] * INVITES_PER_HOUR and codes[-1] == 429
+    sent = outbox_messages(client.application.config["MAIL_OUTBOX_DIR"])
+    assert len(sent) == INVITES_PER_HOUR  # the refused one mailed nobody
