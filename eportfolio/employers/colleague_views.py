@@ -15,7 +15,6 @@ from eportfolio.extensions import limiter
 from eportfolio.permissions import access
 from eportfolio.schemas import load
 
-
 # Each invitation sends a mail to an address the employer types: a limit keeps the form
 # from becoming a way to mail strangers in bulk.
 INVITES_PER_HOUR = 20
