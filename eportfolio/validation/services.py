@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from eportfolio.accounts.models import Role, User
+from eportfolio.accounts.models import Membership, Role, User
 from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
 from eportfolio.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -151,6 +151,11 @@ def transition(
         target = State.SUBMITTED  # the assessor left while waiting: the case joins the queue
     guard = [ValidationCase.id == case.id, ValidationCase.state == step.source]
     values: dict[str, Any] = {"state": target, "updated_at": utcnow()}
+    if action is Action.RETURN and not _assesses_in(session, case.assessor_id, case.council_id):
+        # The assessor left the council after concluding: the returned case joins the queue
+        # instead of waiting for someone who can no longer open it.
+        values["state"] = target = State.SUBMITTED
+        values["assessor_id"] = None
     if action is Action.TAKE:
         guard.append(ValidationCase.assessor_id.is_(None))
         values["assessor_id"] = user.id
@@ -170,6 +175,20 @@ def transition(
     )
     session.flush()
     return case
+
+
+def _assesses_in(session: Session, user_id: int | None, council_id: int) -> bool:
+    """Tell whether the user is still an assessor of the council."""
+    if user_id is None:
+        return False
+    found = session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user_id,
+            Membership.organisation_id == council_id,
+            Membership.role == Role.ASSESSOR,
+        )
+    )
+    return found is not None
 
 
 # The states in which the case assessor holds a case; jäv hands it on from each of them.

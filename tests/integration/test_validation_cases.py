@@ -280,3 +280,20 @@ def test_a_new_certification_after_omprovning_replaces_the_credential(
     assert first.revoked_at is not None and second.revoked_at is None
     claim = db_session.get(SkillClaim, w.claim_ids[0])
     assert claim.credential_uuid == second.uuid and claim.verified_level == 4
+
+
+def test_a_case_returned_after_its_assessor_left_the_council_joins_the_queue(
+    db_session: Session, w: VWorld
+) -> None:
+    """The chair's return sent it back to an assessor who could no longer open it."""
+    case = _submitted(db_session, w)
+    queue.take_next(db_session, w.assessor)
+    _assess_all(db_session, w, case)
+    services.transition(db_session, w.assessor, case, Action.CONCLUDE)
+    membership = next(
+        m for m in councils.members_of(db_session, w.council.id) if m.user_id == w.assessor.id
+    )
+    councils.remove_member(db_session, w.coordinator, w.council.id, membership.id)
+    services.transition(db_session, w.chair, case, Action.RETURN, "Motivera nivån")
+    assert case.state is State.SUBMITTED and case.assessor_id is None
+    assert queue.take_next(db_session, w.assessor2).id == case.id  # someone else takes it on
