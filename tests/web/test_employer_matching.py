@@ -615,18 +615,26 @@ def test_an_error_page_leads_back_to_the_form_and_a_dead_reset_link_to_a_new_one
     assert '<a href="/privacy/consents">Tillbaka till sidan du kom från</a>' in refused.text
 
 
-def test_a_no_is_listed_among_consents_and_can_become_a_yes_while_the_need_is_open(
+def _asked_and_declined(
     client: FlaskClient, demo: dict[str, Any], db_session: Session
-) -> None:
+) -> tuple[str, str, FlaskClient, str]:
+    """The employer asks Johan for contact and he says no; return the need's and candidate's
+    pages, Johan's client and the request's id."""
     login(client, demo["arbetsgivare"])
     need_url = _need(client)
-    pseudonym = _pseudonym(db_session, demo["larande2"])
-    candidate_url = f"{need_url}/candidates/{pseudonym}"
+    candidate_url = f"{need_url}/candidates/{_pseudonym(db_session, demo['larande2'])}"
     post_form(client, f"{candidate_url}/contact", {}, token_from=candidate_url)
     learner = FlaskClient(client.application, use_cookies=True)
     login(learner, demo["larande2"])
     request_id = re.search(r'action="/contacts/(\d+)"', learner.get("/contacts").text).group(1)
     post_form(learner, f"/contacts/{request_id}", {"answer": "decline"}, token_from="/contacts")
+    return need_url, candidate_url, learner, request_id
+
+
+def test_a_no_is_listed_among_consents_and_can_become_a_yes_while_the_need_is_open(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    _, candidate_url, learner, request_id = _asked_and_declined(client, demo, db_session)
     consents = learner.get("/privacy/consents").text
     assert "Ingen arbetsgivare har bett" not in consents
     row = consents.split("Göinge Verkstad AB: Svetsare</td>")[1].split("</tr>")[0]
@@ -654,15 +662,7 @@ def test_a_no_is_listed_among_consents_and_can_become_a_yes_while_the_need_is_op
 def test_a_no_stays_a_no_once_the_need_is_closed(
     client: FlaskClient, demo: dict[str, Any], db_session: Session
 ) -> None:
-    login(client, demo["arbetsgivare"])
-    need_url = _need(client)
-    pseudonym = _pseudonym(db_session, demo["larande2"])
-    candidate_url = f"{need_url}/candidates/{pseudonym}"
-    post_form(client, f"{candidate_url}/contact", {}, token_from=candidate_url)
-    learner = FlaskClient(client.application, use_cookies=True)
-    login(learner, demo["larande2"])
-    request_id = re.search(r'action="/contacts/(\d+)"', learner.get("/contacts").text).group(1)
-    post_form(learner, f"/contacts/{request_id}", {"answer": "decline"}, token_from="/contacts")
+    need_url, candidate_url, learner, request_id = _asked_and_declined(client, demo, db_session)
     post_form(client, f"{need_url}/close", {}, token_from=need_url)
     row = learner.get("/privacy/consents").text.split("Göinge Verkstad AB: Svetsare</td>")[1]
     assert "Behovet är stängt" in row.split("</tr>")[0] and "Ändra till ja" not in row
