@@ -22,7 +22,7 @@ class CertificateData:
     qr_svg: str
 
 
-def qr_svg(url: str, label: str = "QR-kod för att verifiera intyget") -> str:
+def qr_svg(url: str, label: str) -> str:
     """Return an inline SVG QR code for ``url``, with an accessible name and no script."""
     # Level M survives a crease or a stamp on a printed page yet keeps the code small.
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
@@ -37,9 +37,14 @@ def qr_svg(url: str, label: str = "QR-kod för att verifiera intyget") -> str:
     return svg.replace("<svg ", named, 1)
 
 
-def certificate_data(credential: dict[str, Any]) -> CertificateData:
-    """Return the printable certificate data of a credential; its id is the verify URL."""
+def certificate_data(credential: dict[str, Any], qr_label: str) -> CertificateData:
+    """Return the printable certificate data of a credential; its id is the verify URL.
+
+    ``qr_label`` names the QR code for screen readers, in the reader's language.
+    """
     summary = summarise(credential)
     return CertificateData(
-        summary=summary, verify_url=summary.credential_id, qr_svg=qr_svg(summary.credential_id)
+        summary=summary,
+        verify_url=summary.credential_id,
+        qr_svg=qr_svg(summary.credential_id, qr_label),
     )

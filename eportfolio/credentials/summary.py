@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from .build import ACHIEVEMENT_TYPES, KIND_LABELS, LEVEL_NAMES, METHOD_LABELS
 
 _KINDS = {achievement_type: kind for kind, achievement_type in ACHIEVEMENT_TYPES.items()}
 _METHODS = {label: key for key, label in METHOD_LABELS.items()}
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class CredentialSummary:
     valid_from: datetime
     valid_until: datetime | None
     skills: tuple[SkillLine, ...]
+    language: str | None = None  # of the signed texts (title, description, skill names)
 
 
 def summarise(credential: dict[str, Any]) -> CredentialSummary:
@@ -70,7 +73,19 @@ def summarise(credential: dict[str, Any]) -> CredentialSummary:
         valid_from=_time(credential["validFrom"]),
         valid_until=_time(until) if until else None,
         skills=_skills(credential, achievement),
+        language=_language(achievement.get("inLanguage")),
     )
+
+
+def _language(tag: Any) -> str | None:
+    """Return the signed texts' language tag, or None when absent or not a plain BCP 47 tag.
+
+    Pages put it in a ``lang`` attribute so screen readers read Swedish text as Swedish on an
+    English page; a pasted credential from elsewhere may say anything, hence the check.
+    """
+    if isinstance(tag, str) and _LANGUAGE_TAG.fullmatch(tag):
+        return tag
+    return None
 
 
 def _skills(credential: dict[str, Any], achievement: dict[str, Any]) -> tuple[SkillLine, ...]:

@@ -157,7 +157,9 @@ def certificate(credential_uuid: str) -> str:
     return render_template(
         "credentials/certificate.html",
         issued=issued,
-        cert=core.certificate_data(document["credential"]),
+        cert=core.certificate_data(
+            document["credential"], qr_label=_("QR code to check the certificate")
+        ),
     )
 
 

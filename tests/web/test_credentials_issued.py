@@ -386,5 +386,11 @@ def test_one_skill_is_one_kompetens_and_english_readers_read_english(
     assert "3 (very good)" in english and "Practical test" in english
     assert "mycket god" not in english and "praktiskt prov" not in english
     assert "för 1 validerad kompetens." in english  # the signed description, unchanged
+    # ... and marked as Swedish, so a screen reader reads it as Swedish on the English page,
+    # while the QR code is named in the reader's language.
+    assert '<p lang="sv">Kompetensintyg utfärdat av' in english
+    assert 'aria-label="QR code to check the certificate"' in english
+    assert 'aria-label="QR-kod för att kontrollera intyget"' in swedish
     verify = client.get(f"/verify/{issued.uuid}").text
     assert "level 3 (very good)" in verify and "mycket god" not in verify
+    assert '<span lang="sv">' in verify  # the signed skill names
