@@ -14,6 +14,7 @@ class DomainError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.members: dict[str, Any] = {}  # more for an API client to act on (RFC 9457 §3.2)
 
     @property
     def errors(self) -> dict[str, list[Any]]:
@@ -25,10 +26,11 @@ class ValidationFailed(DomainError):
 
     status = 422
 
-    def __init__(self, errors: dict[str, list[Any]]) -> None:
+    def __init__(self, errors: dict[str, list[Any]], **members: Any) -> None:
         first = next(iter(errors.values()), [""])
         super().__init__(first[0] if first else "")
         self._errors = errors
+        self.members = members
 
     @property
     def errors(self) -> dict[str, list[Any]]:

@@ -22,6 +22,16 @@ PROBLEM_JSON = "application/problem+json"
 BODY_METHODS = {"POST", "PUT", "PATCH"}  # as in security._check_api_content_type
 
 
+class SuggestionSchema(Schema):
+    """A concept that words which named none for certain may mean."""
+
+    concept_id = fields.Integer(
+        required=True, metadata={"description": "Send it back as the item's `concept_id`"}
+    )
+    uri = fields.String(required=True)
+    label = fields.String(required=True, metadata={"description": "In the reader's language"})
+
+
 class ProblemSchema(Schema):
     """An error answer (RFC 9457 problem details), as ``web.errors.problem`` builds it."""
 
@@ -41,6 +51,15 @@ class ProblemSchema(Schema):
         values=fields.List(fields.String()),
         metadata={
             "description": "Messages per field name; `_schema` holds those about the whole body"
+        },
+    )
+    suggestions = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(SuggestionSchema)),
+        metadata={
+            "description": "Per field of `errors` whose words named no one concept (a need's "
+            "`skill_<n>`, its n-th skill): the concepts they may mean, best first; an empty "
+            "list when none is plausible"
         },
     )
 

@@ -19,7 +19,9 @@ from eportfolio.errors import DomainError, ValidationFailed
 from eportfolio.permissions import access
 from eportfolio.portfolios.languages import language_name, language_options
 from eportfolio.portfolios.models import CEFR
+from eportfolio.portfolios.services import resolve_concept
 from eportfolio.schemas import load
+from eportfolio.taxonomy_store.models import Concept
 
 LANGUAGE_ROWS = range(1, 4)  # as many as NeedSchema reads
 
@@ -28,8 +30,9 @@ def _need_form(need_id: int | None) -> Page:
     need = services.need_for(db.session, current_user, need_id) if need_id else None
     form: dict[str, Any] = _form_of(need) if need else {}
     errors: dict[str, Any] = {}
+    choices: dict[str, list[Concept]] = {}
     if request.method == "POST":
-        form = request.form.to_dict()
+        form = _take_choices(request.form.to_dict())
         if request.form.get("action") == "suggest":
             form = {**form, **_suggested_rows(form)}
         else:
@@ -42,7 +45,8 @@ def _need_form(need_id: int | None) -> Page:
                     rows=[n for n, _ in form_skill_rows(form)],
                 )
             except ValidationFailed as exc:
-                errors = {**_skill_row_errors(form), **exc.errors}
+                row_errors, choices = _skill_row_errors(form)
+                errors = {**row_errors, **exc.errors}
             except DomainError as exc:
                 errors = exc.errors
             else:
@@ -58,6 +62,8 @@ def _need_form(need_id: int | None) -> Page:
         "employers/need_form.html",
         form=form,
         errors=errors,
+        choices=choices,
+        lang=ui_language(),
         need=need,
         rows=_rows_shown(form),
         municipalities=municipalities,
@@ -66,15 +72,39 @@ def _need_form(need_id: int | None) -> Page:
     ), 422 if errors else 200
 
 
-def _skill_row_errors(form: dict[str, Any]) -> dict[str, list[Any]]:
-    """Name the skill rows that do not resolve, also when other fields failed first, so one
-    submit shows every mistake."""
+def _skill_row_errors(
+    form: dict[str, Any],
+) -> tuple[dict[str, list[Any]], dict[str, list[Concept]]]:
+    """Name the skill rows that do not resolve, with the skills each may mean, also when
+    other fields failed first, so one submit shows every mistake."""
     try:
         rows = form_skill_rows(form)
         items = [dict(item, concept_id=parse_id(item["concept_id"]) or None) for _, item in rows]
     except ValidationError:
-        return {}  # the schema's own message for these rows stands
-    return services.skill_errors(db.session, items, [n for n, _ in rows])[1]
+        return {}, {}  # the schema's own message for these rows stands
+    _found, errors, choices = services.skill_errors(db.session, items, [n for n, _ in rows])
+    return errors, choices
+
+
+def _take_choices(form: dict[str, Any]) -> dict[str, Any]:
+    """Put the skill chosen among a row's suggestions in that row under its own name, so the
+    page shows what was chosen; a choice made for words since changed is dropped."""
+    taken = dict(form)
+    for n in range(1, MAX_SKILLS + 1):
+        chosen = parse_id(taken.pop(f"choice_{n}", None))
+        offered_for = str(taken.pop(f"choice_for_{n}", "")).strip().casefold()
+        if chosen is None or offered_for != str(taken.get(f"skill_{n}", "")).strip().casefold():
+            continue
+        concept = resolve_concept(db.session, offered_for, "skill", chosen)
+        if concept is not None:
+            taken |= _chosen_row(n, concept)
+    return taken
+
+
+def _chosen_row(n: int, concept: Concept) -> dict[str, str]:
+    """Return row ``n`` holding a chosen skill: its name as the row's words, chosen for them."""
+    label = concept.label(ui_language())
+    return {f"skill_{n}": label, f"concept_for_{n}": label, f"concept_{n}": str(concept.id)}
 
 
 def _rows_shown(form: dict[str, Any]) -> int:
@@ -124,8 +154,7 @@ def _suggested_rows(form: dict[str, Any]) -> dict[str, Any]:
             left_out.append(language_name(code, lang))
             asked.add(code)
     for item, n in zip(skills, free, strict=False):
-        rows[f"skill_{n}"] = rows[f"concept_for_{n}"] = item.concept.label(lang)
-        rows[f"concept_{n}"] = str(item.concept.id)
+        rows |= _chosen_row(n, item.concept)
         rows[f"kind_{n}"], rows[f"level_{n}"] = ("must" if item.must else "nice"), "2"
     if not found:
         flash(_("No skills were recognised in the text."), "info")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -47,11 +47,23 @@ def need_for(session: Session, user: User, need_id: int) -> Need:
     return need
 
 
+ROW_CHOICES = 4  # "did you mean" choices offered beside a need row that named no one skill
+
+
+class SkillRows(NamedTuple):
+    """Need skills read as taxonomy skills, and what is wrong with the rows that are not."""
+
+    found: dict[int, tuple[dict[str, Any], Concept]]  # concept id: (item, concept)
+    errors: dict[str, list[Any]]  # skill_<row>: messages
+    choices: dict[str, list[Concept]]  # skill_<row> naming no one skill: what it may mean
+
+
 def skill_errors(
     session: Session, items: list[dict[str, Any]], rows: list[int] | None = None
-) -> tuple[dict[int, tuple[dict[str, Any], Concept]], dict[str, list[Any]]]:
-    """Resolve need skills to taxonomy skills; return {concept id: (item, concept)} and the
-    errors of the rows that do not resolve or repeat a skill, keyed ``skill_<row>``.
+) -> SkillRows:
+    """Resolve need skills to taxonomy skills; say which rows do not resolve or repeat a
+    skill, and offer each row that named no one skill the skills it may mean (none when
+    nothing is plausible).
 
     ``rows`` are the form rows the items were typed in (a form skips empty rows); by
     default their places in the list.
@@ -60,12 +72,12 @@ def skill_errors(
     found: dict[int, tuple[dict[str, Any], Concept]] = {}
     row_of: dict[int, int] = {}
     errors: dict[str, list[Any]] = {}
+    unresolved: dict[str, str] = {}
     for row, item in zip(rows, items, strict=True):
         concept = resolve_concept(session, item["text"], "skill", item.get("concept_id"))
         if concept is None:
-            errors[f"skill_{row}"] = [
-                _l("We could not find the skill “%(text)s”. Try other words.", text=item["text"])
-            ]
+            # Said once every row is read (below), in its place among the rows' errors.
+            unresolved[f"skill_{row}"], errors[f"skill_{row}"] = item["text"], []
         elif concept.id in found:
             # Keeping one row silently would drop the other's must/level without a word.
             errors[f"skill_{row}"] = [
@@ -79,7 +91,13 @@ def skill_errors(
             ]
         else:
             found[concept.id], row_of[concept.id] = (item, concept), row
-    return found, errors
+    choices: dict[str, list[Concept]] = {}
+    for key, text in unresolved.items():
+        # A skill another row names already is no answer: choosing it would name it twice.
+        offered = [c for c in taxonomy_search.did_you_mean(session, text) if c.id not in found]
+        choices[key] = offered[:ROW_CHOICES]
+        errors[key] = [taxonomy_search.unresolved_skill(text, bool(offered))]
+    return SkillRows(found, errors, choices)
 
 
 def save_need(
@@ -118,10 +136,15 @@ def save_need(
                 text=data["occupation"],
             )
         ]
-    found, unresolved = skill_errors(session, data["skills"], rows)
+    found, unresolved, choices = skill_errors(session, data["skills"], rows)
     errors |= unresolved
     if errors:
-        raise ValidationFailed(errors)
+        lang = str(get_locale())
+        suggestions = {
+            key: [{"concept_id": c.id, "uri": c.uri, "label": c.label(lang)} for c in offered]
+            for key, offered in choices.items()
+        }
+        raise ValidationFailed(errors, **({"suggestions": suggestions} if suggestions else {}))
     # An edit keeps the rows of skills that stay: replacing them would insert the new row
     # before the old one is deleted, against the one-row-per-skill rule.
     kept = {s.concept_id: s for s in need.skills}

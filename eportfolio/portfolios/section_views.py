@@ -152,9 +152,7 @@ def _claim_page(
     if (errors.get("text") or form.get("concept_choice")) and form.get("text"):
         # A choice already made stays offered (and ticked) when another field is wrong.
         # Without JavaScript the suggestions come back with the page: pick one and save again.
-        candidates = search.search(
-            db.session, form["text"], kind="skill", limit=6, min_score=search.PLAUSIBLE
-        )
+        candidates = search.did_you_mean(db.session, form["text"])
     return render_template(
         "portfolios/claim_form.html",
         form=form,

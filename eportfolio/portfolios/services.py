@@ -271,18 +271,8 @@ def save_claim(
     if claim is None:
         concept = resolve_concept(session, data["text"], "skill", data.get("concept_id"))
         if concept is None:
-            offered = search.search(
-                session, data["text"], kind="skill", limit=1, min_score=search.PLAUSIBLE
-            )
-            message = (
-                _l("Choose one of the suggested skills, or describe the skill in other words.")
-                if offered
-                else _l(
-                    "We could not find a skill for “%(text)s”. Describe it in other words.",
-                    text=data["text"],
-                )
-            )
-            raise ValidationFailed({"text": [message]})
+            offered = bool(search.did_you_mean(session, data["text"], limit=1))
+            raise ValidationFailed({"text": [search.unresolved_skill(data["text"], offered)]})
         if any(c.concept_id == concept.id for c in portfolio.claims):
             raise ValidationFailed(
                 {

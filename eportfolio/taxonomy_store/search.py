@@ -111,6 +111,26 @@ def search(
     ]
 
 
+def did_you_mean(
+    session: Session, text: str, *, kind: str = "skill", limit: int = 6
+) -> list[Concept]:
+    """Return the concepts that words which named none for certain may mean, best first, to
+    offer as "did you mean"; none when nothing is plausible."""
+    return [m.concept for m in search(session, text, kind=kind, limit=limit, min_score=PLAUSIBLE)]
+
+
+def unresolved_skill(text: str, offered: bool) -> Any:
+    """Say what to do about words that named no one skill: choose among what is offered for
+    them, or, with nothing offered, that no skill was found."""
+    if offered:
+        return _l(
+            "Which skill do you mean by “%(text)s”? Choose one of the suggestions, or describe "
+            "it in other words.",
+            text=text,
+        )
+    return _l("We could not find a skill for “%(text)s”. Describe it in other words.", text=text)
+
+
 @dataclass(frozen=True)
 class Found:
     concept: Concept

@@ -132,7 +132,7 @@ def handle_http(exc: HTTPException) -> Any:
 def handle_domain(exc: DomainError) -> Any:
     title = next((t for kind, t in KIND_TITLES if isinstance(exc, kind)), None)
     if is_api_request():
-        return problem(exc.status, exc.message, exc.errors, title=title)
+        return problem(exc.status, exc.message, exc.errors, title=title, **exc.members)
     return _page(exc.status, exc.message, title)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -570,12 +571,145 @@ def test_every_mistake_in_the_need_form_shows_at_once_beside_its_own_row(
     page = post_form(client, "/needs/new", form).text
     assert "Välj ett startdatum från och med i dag" in page and 'href="#title"' in page
     # Empty rows are skipped, yet each message sits at the row it is about.
-    assert re.search(r'id="skill_4-error">[^<]*Vi hittade inte kompetensen ”xqzv”', page)
+    assert re.search(r'id="skill_4-error">[^<]*Vi hittade ingen kompetens för ”xqzv”', page)
     assert re.search(r'id="skill_6-error">[^<]*samma kompetens som rad 2', page)
     assert 'id="skill_2-error"' not in page
     long = post_form(client, "/needs/new", {"title": "T", "skill_3": "x" * 201, "action": "save"})
     assert long.status_code == 422
     assert re.search(r'id="skill_3-error">[^<]*Skriv 1 till 200 tecken', long.text)
+
+
+class _Form(HTMLParser):
+    """Read what a browser sends for the page's need form as it stands, no button pressed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: dict[str, str] = {}
+        self._form = self._select = self._textarea = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "form" and a.get("method") == "post" and "action" not in a:
+            self._form = True
+        elif not self._form or (not name and tag != "option"):
+            return
+        elif tag == "input" and (a.get("type") != "radio" or "checked" in a):
+            self.sent[name] = a.get("value", "")
+        elif tag == "select":
+            self._select = name
+        elif (
+            tag == "option" and self._select and ("selected" in a or self._select not in self.sent)
+        ):
+            self.sent[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea, self.sent[name] = name, ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.sent[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        self._select = None if tag == "select" else self._select
+        self._textarea = None if tag == "textarea" else self._textarea
+
+
+def _sent(html: str) -> dict[str, str]:
+    form = _Form()
+    form.feed(html)
+    form.sent.pop("csrf_token", None)
+    return form.sent
+
+
+TYPED = {
+    "title": "Svetsare natt",
+    "occupation": "svetsare",
+    "municipality_code": "1273",
+    "start_date": "",
+    "skill_1": "TIG-svetsning",
+    "kind_1": "must",
+    "level_1": "3",
+    "skill_2": "Läsa ritningar",
+    "kind_2": "nice",
+    "level_2": "2",
+    "skill_3": "svetsnig",
+    "kind_3": "nice",
+    "level_3": "4",
+    "skill_4": "B-körkort",
+    "kind_4": "must",
+    "level_4": "1",
+    "language_1": "sv",
+    "cefr_1": "B2",
+}
+
+
+def test_a_misspelt_skill_offers_choices_at_its_row_and_the_one_chosen_is_saved(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    from eportfolio.employers.models import Need
+
+    login(client, demo["arbetsgivare"])
+    page = post_form(client, "/needs/new", TYPED | {"action": "save"})
+    assert page.status_code == 422
+    assert re.search(r'id="skill_3-error">[^<]*Vilken kompetens menar du med ”svetsnig”', page.text)
+    assert "Kompetens 3: menade du någon av de här?" in page.text
+    offered = dict(
+        re.findall(r'name="choice_3" value="(\d+)">\s*<label for="choice_3-\d">([^<]+)<', page.text)
+    )
+    assert "MIG/MAG-svetsning" in offered.values() and len(offered) <= 4
+    assert "TIG-svetsning" not in offered.values()  # row 1 names it: choosing it is no answer
+    assert set(re.findall(r'name="choice_(\d+)"', page.text)) == {"3"}  # only at row 3
+    sent = _sent(page.text)
+    assert {k: sent.get(k) for k in TYPED} == TYPED  # every field, row, flag and level kept
+    mig = next(concept_id for concept_id, label in offered.items() if label == "MIG/MAG-svetsning")
+
+    # Chosen while another field is wrong: the row holds the chosen skill, the rest as typed.
+    chosen = post_form(
+        client, "/needs/new", sent | {"choice_3": mig, "title": "", "action": "save"}
+    )
+    assert chosen.status_code == 422 and 'href="#title"' in chosen.text
+    kept = _sent(chosen.text)
+    assert (kept["skill_3"], kept["concept_3"]) == ("MIG/MAG-svetsning", mig)
+    assert 'id="skill_3-error"' not in chosen.text and 'name="choice_3"' not in chosen.text
+    assert {k: kept[k] for k in TYPED if k not in ("title", "skill_3")} == {
+        k: v for k, v in TYPED.items() if k not in ("title", "skill_3")
+    }
+    # A choice made for words since retyped is dropped: the new words are read instead.
+    retyped = post_form(
+        client, "/needs/new", sent | {"choice_3": mig, "skill_3": "xqzv", "action": "save"}
+    )
+    assert re.search(r'id="skill_3-error">[^<]*Vi hittade ingen kompetens för ”xqzv”', retyped.text)
+
+    saved = post_form(client, "/needs/new", kept | {"title": "Svetsare natt", "action": "save"})
+    assert saved.status_code == 302
+    need = db_session.get(Need, int(saved.headers["Location"].rsplit("/", 1)[1]))
+    assert {s.concept.label("sv"): (s.must, s.min_level) for s in need.skills} == {
+        "TIG-svetsning": (True, 3),
+        "Läsa ritningar": (False, 2),
+        "MIG/MAG-svetsning": (False, 4),
+        "B-körkort": (True, 1),
+    }
+    assert need.languages[0].min_cefr == "B2" and need.municipality_code == "1273"
+
+
+def test_words_like_no_skill_say_at_their_row_that_no_skill_was_found(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    login(client, demo["arbetsgivare"])
+    form = {"title": "Lager", "skill_1": "svetsnig", "skill_3": "xqzv", "action": "save"}
+    page = post_form(client, "/needs/new", form)
+    assert page.status_code == 422
+    assert re.search(r'id="skill_3-error">[^<]*Vi hittade ingen kompetens för ”xqzv”', page.text)
+    assert 'name="choice_3"' not in page.text  # nothing far-fetched is offered
+    assert 'name="choice_1"' in page.text
+    assert 'value="xqzv"' in page.text
+    # In English too.
+    client.get("/lang/en?next=/needs/new")
+    english = post_form(client, "/needs/new", form).text
+    assert re.search(r'id="skill_3-error">[^<]*We could not find a skill for “xqzv”', english)
+    assert "Skill 1: did you mean one of these?" in english
 
 
 def test_an_ad_does_not_suggest_again_a_skill_a_row_already_chose_under_other_words(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
 
 from tests.conftest import csrf_token, login
 
@@ -116,6 +117,37 @@ def test_misspelt_members_are_named_and_nothing_is_saved(
         "Det finns inget fält med det namnet; kontrollera stavningen."
     ]
     assert client.get("/api/v1/needs").json == before
+
+
+def test_a_skill_naming_no_one_concept_comes_back_with_suggestions_to_send_back(
+    client: FlaskClient, demo: dict[str, Any]
+) -> None:
+    headers = _employer(client, demo)
+    skills = [{"text": "TIG-svetsning"}, {"text": "svetsnig", "must": False}, {"text": "xqzv"}]
+    refused = client.post("/api/v1/needs", json={**NEED, "skills": skills}, headers=headers)
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    problem = refused.json
+    assert set(problem["errors"]) == set(problem["suggestions"]) == {"skill_2", "skill_3"}
+    assert problem["suggestions"]["skill_3"] == []  # nothing plausible: no skill found
+    assert problem["errors"]["skill_3"] == [
+        "Vi hittade ingen kompetens för ”xqzv”. Beskriv den med andra ord."
+    ]
+    offered = {s["label"]: s for s in problem["suggestions"]["skill_2"]}
+    assert "MIG/MAG-svetsning" in offered and "TIG-svetsning" not in offered  # skill 1 names it
+    spec = client.get("/api/v1/openapi.json").json
+    pointer = "#/components/responses/UNPROCESSABLE_ENTITY/content/application~1problem+json"
+    Draft202012Validator({"$ref": f"{pointer}/schema", "components": spec["components"]}).validate(
+        problem
+    )
+    described = spec["components"]["schemas"]["Problem"]["properties"]["suggestions"]
+    assert described["additionalProperties"]["items"]["$ref"].endswith("/Suggestion")
+    # The suggestion sent back as the skill's concept_id is the skill saved.
+    mig = offered["MIG/MAG-svetsning"]
+    skills[1:] = [{"text": "svetsnig", "must": False, "concept_id": mig["concept_id"]}]
+    saved = client.post("/api/v1/needs", json={**NEED, "skills": skills}, headers=headers)
+    assert saved.status_code == 201
+    chosen = {"concept": mig["uri"], "text": "svetsnig", "must": False, "min_level": 1}
+    assert chosen in saved.json["skills"]
 
 
 def test_learner_recommendations_and_contact_answers(
