@@ -1,10 +1,4 @@
-"""Portfolio content: the learner's own data, edited by the learner or a guide on their behalf.
-
-NOTE FOR ENGINEERS WORKING IN PARALLEL (remove when the team is one again): read
-/work/CONVENTIONS-for-parallel-work.md before committing. Above all: commit only your own paths
-with `git commit -- <paths>`, never `git add -A`; run `flask --app wsgi i18n update` and fill the
-Swedish catalogue; put new migrations on the single current head and prune others' tables.
-"""
+"""Portfolio content: the learner's own data, edited by the learner or a guide on their behalf."""
 
 from __future__ import annotations
 
