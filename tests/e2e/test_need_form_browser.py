@@ -72,3 +72,15 @@ def test_the_choices_work_without_javascript(browser: Any, live_server: str) -> 
     expect(page.locator("#skill_1")).to_have_value(chosen)
     expect(page.locator("#level_1")).to_have_value("3")
     context.close()
+
+
+def test_enter_in_a_field_saves_the_need_rather_than_suggesting_skills(page: Any) -> None:
+    """The suggestion button comes first on the page, but Enter means "save" to a user."""
+    login_as(page, "arbetsgivare@demo.meritportfolj.se")
+    page.goto("/needs/new")
+    page.fill("#skill_1", "TIG-svetsning")
+    page.get_by_label("Rubrik").fill("Svetsare dag")
+    page.get_by_label("Rubrik").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Svetsare dag")
+    expect(page.get_by_role("link", name="Ändra behovet")).to_be_visible()
+    assert_accessible(page)
