@@ -95,6 +95,10 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # Each registration mails the address typed: per client (a lärcentrum's class may share
+        # one) and per address mailed, counting only the forms that sent a mail.
+        "REGISTER_LIMIT_PER_ADDRESS": env.get("REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
+        "REGISTER_LIMIT_PER_EMAIL": env.get("REGISTER_LIMIT_PER_EMAIL", "5 per hour"),
         # flask-smorest / OpenAPI
         "API_TITLE": "Meritportfölj API",
         "API_VERSION": "v1",

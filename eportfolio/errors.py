@@ -41,6 +41,10 @@ class NotFound(DomainError):
     status = 404
 
 
+class LinkGone(NotFound):
+    """A link from a mail that has been used, replaced or has expired."""
+
+
 class Conflict(DomainError):
     status = 409
 

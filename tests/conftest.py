@@ -186,6 +186,35 @@ def post_form(
     return client.post(path, data={**data, "csrf_token": token}, **kwargs)
 
 
+def mails_to(client: FlaskClient, address: str) -> list[Any]:
+    """The messages in the app's outbox to ``address``, oldest first."""
+    from eportfolio.mail import outbox_messages
+
+    outbox = client.application.config["MAIL_OUTBOX_DIR"]
+    return [m for m in outbox_messages(outbox) if m["To"] == address]
+
+
+def mailed_path(message: Any, prefix: str) -> str:
+    """The path of the link starting with ``prefix`` in a mail (links are absolute)."""
+    match = re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", message.get_content())
+    assert match, message.get_content()
+    return match.group(1)
+
+
+def register(client: FlaskClient, data: dict[str, Any], path: str = "/register") -> str:
+    """Send a registration form as a person does; return the path of the link it mailed.
+
+    Only the mail sent for this form counts: the outbox is shared by a worker's tests.
+    """
+    address = data["email"].strip().casefold()
+    before = {m["Message-ID"] for m in mails_to(client, address)}
+    sent = post_form(client, path, data)
+    assert sent.status_code == 200, sent.text[:500]  # "check your e-mail", whoever the address
+    new = [m for m in mails_to(client, address) if m["Message-ID"] not in before]
+    assert len(new) == 1, [m["Subject"] for m in new]
+    return mailed_path(new[0], "/register/confirm/")
+
+
 @pytest.fixture
 def create_org(db_session: Session) -> Callable[..., Any]:
     from eportfolio.accounts.models import Organisation, OrgKind, OrgStatus

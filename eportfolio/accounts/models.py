@@ -195,3 +195,28 @@ class ColleagueInvite(Base):
     created_at: Mapped[timestamp]
 
     organisation: Mapped[Organisation] = relationship()
+
+
+class PendingRegistration(Base):
+    """A self-registration waiting for its e-mail address to be confirmed.
+
+    Nothing is created until the link mailed to the address is opened, so the form never tells
+    whether an address has an account. One row per address: registering again replaces it, and
+    only the newest link works. The password is kept hashed and the link's secret as its SHA-256,
+    as for password resets; the row goes when it is confirmed or has expired.
+    """
+
+    __tablename__ = "pending_registrations"
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # casefolded, as User.email
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(120))
+    preferred_language: Mapped[str] = mapped_column(String(5), default="sv")
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    # An employer's registration also names the organisation it will create.
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    org_number: Mapped[str | None] = mapped_column(String(11))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[timestamp]

@@ -1,4 +1,7 @@
-"""Account operations: registration, login, passwords, tokens, organisation approval."""
+"""Account operations: accounts, login, passwords, tokens, organisation approval, colleagues.
+
+Self-registration, which waits for the e-mail address to be confirmed, is in ``registration``.
+"""
 
 from __future__ import annotations
 
@@ -33,14 +36,22 @@ from eportfolio.accounts.passwords import (
 )
 from eportfolio.audit import services as audit
 from eportfolio.db import ID_MAX, utcnow
-from eportfolio.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
+from eportfolio.errors import (
+    Conflict,
+    DomainError,
+    LinkGone,
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+)
 from eportfolio.permissions import Forbidden, Permission, require
 
 RESET_TOKEN_LIFETIME = dt.timedelta(hours=1)
 TOKEN_PREFIX = "mp_"  # noqa: S105 - a public prefix, not a secret
 
 
-def _sha256(secret: str) -> str:
+def hash_secret(secret: str) -> str:
+    """Return the SHA-256 kept in place of a link's or token's secret."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -61,12 +72,36 @@ def create_user(
 ) -> User:
     """Create an account holding one role; refuses a taken address or a weak password."""
     email = email.strip().casefold()
-    if find_user_by_email(session, email) is not None:
-        raise Conflict(_l("An account with this e-mail address already exists."), field="email")
     check_password_policy(password, "password", email.split("@")[0], display_name)
-    user = User(
+    return add_user(
+        session,
         email=email,
         password_hash=hash_password(password),
+        display_name=display_name,
+        role=role,
+        organisation=organisation,
+        preferred_language=preferred_language,
+        actor_id=actor_id,
+    )
+
+
+def add_user(
+    session: Session,
+    *,
+    email: str,
+    password_hash: str,
+    display_name: str,
+    role: Role,
+    organisation: Organisation | None = None,
+    preferred_language: str = "sv",
+    actor_id: int | None = None,
+) -> User:
+    """Create an account from a password already checked and hashed; refuses a taken address."""
+    if find_user_by_email(session, email) is not None:
+        raise Conflict(_l("An account with this e-mail address already exists."), field="email")
+    user = User(
+        email=email,
+        password_hash=password_hash,
         display_name=display_name,
         preferred_language=preferred_language,
     )
@@ -109,46 +144,6 @@ def grant_role(
         data={"role": role.value, "organisation_id": organisation and organisation.id},
     )
     return membership
-
-
-def register_learner(session: Session, data: dict[str, Any]) -> User:
-    return create_user(
-        session,
-        email=data["email"],
-        password=data["password"],
-        display_name=data["display_name"],
-        role=Role.LEARNER,
-        preferred_language=data.get("preferred_language", "sv"),
-    )
-
-
-def register_employer(session: Session, data: dict[str, Any]) -> User:
-    """Create an employer account and its organisation, pending a coordinator's approval."""
-    if session.scalar(select(Organisation).where(Organisation.org_number == data["org_number"])):
-        raise Conflict(
-            _l(
-                "This organisation is already registered. Ask a colleague who has an account "
-                "to invite you (under Colleagues), or the coordinators for help."
-            ),
-            field="org_number",
-        )
-    org = Organisation(
-        kind=OrgKind.EMPLOYER,
-        name=data["organisation_name"],
-        org_number=data["org_number"],
-        status=OrgStatus.PENDING,
-    )
-    session.add(org)
-    session.flush()
-    return create_user(
-        session,
-        email=data["email"],
-        password=data["password"],
-        display_name=data["display_name"],
-        role=Role.EMPLOYER,
-        organisation=org,
-        preferred_language=data.get("preferred_language", "sv"),
-    )
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -197,7 +192,9 @@ def start_password_reset(session: Session, email: str) -> tuple[User, str] | Non
     secret = secrets.token_urlsafe(32)
     session.add(
         PasswordResetToken(
-            user_id=user.id, token_hash=_sha256(secret), expires_at=utcnow() + RESET_TOKEN_LIFETIME
+            user_id=user.id,
+            token_hash=hash_secret(secret),
+            expires_at=utcnow() + RESET_TOKEN_LIFETIME,
         )
     )
     audit.record(
@@ -209,10 +206,10 @@ def start_password_reset(session: Session, email: str) -> tuple[User, str] | Non
 
 def _live_reset_token(session: Session, secret: str) -> PasswordResetToken:
     token = session.scalar(
-        select(PasswordResetToken).where(PasswordResetToken.token_hash == _sha256(secret))
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_secret(secret))
     )
     if token is None or token.used_at is not None or _aware(token.expires_at) < utcnow():
-        raise NotFound(_l("This reset link is invalid or has expired. Ask for a new one."))
+        raise LinkGone(_l("This reset link is invalid or has expired. Ask for a new one."))
     return token
 
 
@@ -243,7 +240,7 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal access token; the secret is returned once and stored hashed."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=_sha256(secret), prefix=secret[:10])
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:10])
     session.add(token)
     session.flush()
     audit.record(
@@ -287,7 +284,7 @@ def user_for_token(session: Session, secret: str) -> User | None:
     """Return the owner of a live token and note its use, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _sha256(secret)))
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     token.last_used_at = utcnow()
@@ -438,7 +435,7 @@ def invite_colleague(
         session.delete(older)
     invite = unused[0] if unused else ColleagueInvite(organisation_id=org.id, email=email)
     secret = secrets.token_urlsafe(32)
-    invite.token_hash, invite.invited_by_id = _sha256(secret), user.id
+    invite.token_hash, invite.invited_by_id = hash_secret(secret), user.id
     invite.expires_at = utcnow() + INVITE_LIFETIME
     session.add(invite)
     session.flush()
@@ -474,7 +471,7 @@ def withdraw_invite(session: Session, user: User, invite_id: int) -> ColleagueIn
 
 def live_invite(session: Session, secret: str) -> ColleagueInvite:
     invite = session.scalar(
-        select(ColleagueInvite).where(ColleagueInvite.token_hash == _sha256(secret))
+        select(ColleagueInvite).where(ColleagueInvite.token_hash == hash_secret(secret))
     )
     if (
         invite is None
@@ -482,7 +479,7 @@ def live_invite(session: Session, secret: str) -> ColleagueInvite:
         or _aware(invite.expires_at) < utcnow()
         or invite.organisation.status is not OrgStatus.ACTIVE
     ):
-        raise NotFound(_l("This invitation is invalid, used or expired. Ask for a new one."))
+        raise LinkGone(_l("This invitation is invalid, used or expired. Ask for a new one."))
     return invite
 
 

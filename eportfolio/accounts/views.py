@@ -1,4 +1,7 @@
-"""Registration, login, logout, password change and reset, account page with API tokens."""
+"""Login, logout, password change and reset, invitations, account page with API tokens.
+
+Self-registration is in ``registration_views``, on the same blueprint.
+"""
 
 from __future__ import annotations
 
@@ -19,18 +22,17 @@ from flask import (
 )
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from eportfolio.accounts import services
 from eportfolio.accounts.schemas import (
-    EmployerRegisterSchema,
     InviteAcceptSchema,
     LoginSchema,
     PasswordChangeSchema,
     PasswordForgotSchema,
     PasswordResetSchema,
     ProfileSchema,
-    RegisterSchema,
     TokenCreateSchema,
 )
 from eportfolio.db import db
@@ -45,12 +47,12 @@ bp = Blueprint("accounts", __name__)
 Page = str | tuple[str, int] | Response
 
 
-def _form_page(template: str, form: dict[str, Any], errors: dict[str, Any], **ctx: Any) -> Page:
+def form_page(template: str, form: dict[str, Any], errors: dict[str, Any], **ctx: Any) -> Page:
     # 422 on invalid input also makes the request's transaction roll back.
     return render_template(template, form=form, errors=errors, **ctx), 422 if errors else 200
 
 
-def _start_session(user: Any) -> None:
+def start_session(user: Any) -> None:
     lang = session.get("lang")
     session.clear()  # a fresh session on login: nothing from before survives
     if lang:
@@ -59,7 +61,7 @@ def _start_session(user: Any) -> None:
     login_user(user)
 
 
-def _with_language(response: Response, lang: str) -> Response:
+def with_language(response: Response, lang: str) -> Response:
     response.set_cookie(
         "lang",
         lang,
@@ -71,43 +73,15 @@ def _with_language(response: Response, lang: str) -> Response:
     return response
 
 
-@bp.route("/register", methods=["GET", "POST"])
-@access(PUBLIC)
-def register() -> Page:
-    """Let a learner create an account."""
-    form: dict[str, Any] = {"preferred_language": str(get_locale())}
-    if request.method == "POST":
-        form = request.form.to_dict()
-        try:
-            user = services.register_learner(db.session, load(RegisterSchema(), form))
-        except DomainError as exc:
-            return _form_page("accounts/register.html", form, exc.errors)
-        _start_session(user)
-        with force_locale(user.preferred_language):  # the language the next page is in
-            flash(_("Welcome! Your account has been created."), "success")
-        return _with_language(redirect(url_for("web.index")), user.preferred_language)
-    return _form_page("accounts/register.html", form, {})
+WELCOME = _l("Welcome! Your account has been created.")
 
 
-@bp.route("/register/employer", methods=["GET", "POST"])
-@access(PUBLIC)
-def register_employer() -> Page:
-    """Let an employer register an organisation, pending a coordinator's approval."""
-    form: dict[str, Any] = {"preferred_language": str(get_locale())}
-    if request.method == "POST":
-        form = request.form.to_dict()
-        try:
-            user = services.register_employer(db.session, load(EmployerRegisterSchema(), form))
-        except DomainError as exc:
-            return _form_page("accounts/register_employer.html", form, exc.errors)
-        _start_session(user)
-        with force_locale(user.preferred_language):
-            flash(
-                _("Your organisation is registered and waits for a coordinator's approval."),
-                "success",
-            )
-        return _with_language(redirect(url_for("web.index")), user.preferred_language)
-    return _form_page("accounts/register_employer.html", form, {})
+def welcome(user: Any, message: Any) -> Response:
+    """Log a new account in and greet it, in its own language, on the start page."""
+    start_session(user)
+    with force_locale(user.preferred_language):  # the language the next page is in
+        flash(str(message), "success")
+    return with_language(redirect(url_for("web.index")), user.preferred_language)
 
 
 def _login_email() -> str:
@@ -139,18 +113,18 @@ def login() -> Page:
         try:
             data = load(LoginSchema(), request.form.to_dict())
         except DomainError as exc:
-            return _form_page("accounts/login.html", form, exc.errors)
+            return form_page("accounts/login.html", form, exc.errors)
         user = services.authenticate(db.session, data["email"], data["password"])
         if user is None:
             errors = {"email": [_("The e-mail address or password is wrong.")]}
             g.keep_on_refusal = (
                 True  # the failed attempt's audit event stays, though the answer is 4xx
             )
-            return _form_page("accounts/login.html", form, errors)
-        _start_session(user)
+            return form_page("accounts/login.html", form, errors)
+        start_session(user)
         target = safe_next(request.args.get("next"), url_for("web.index"))
-        return _with_language(redirect(target), user.preferred_language)
-    return _form_page("accounts/login.html", form, {})
+        return with_language(redirect(target), user.preferred_language)
+    return form_page("accounts/login.html", form, {})
 
 
 @bp.post("/logout")
@@ -180,9 +154,7 @@ def account() -> Page:
             return _account_page(form, exc.errors)
         with force_locale(current_user.preferred_language):
             flash(_("Your details have been saved."), "success")
-        return _with_language(
-            redirect(url_for("accounts.account")), current_user.preferred_language
-        )
+        return with_language(redirect(url_for("accounts.account")), current_user.preferred_language)
     return _account_page(form, {})
 
 
@@ -190,7 +162,7 @@ def _account_page(form: dict[str, Any], errors: dict[str, Any], **ctx: Any) -> P
     tokens = services.list_api_tokens(db.session, current_user)
     once = secrets.token_urlsafe(12)  # this form's one token (see create_token)
     session["token_forms"] = [*session.get("token_forms", [])[-4:], once]
-    return _form_page("accounts/account.html", form, errors, tokens=tokens, once=once, **ctx)
+    return form_page("accounts/account.html", form, errors, tokens=tokens, once=once, **ctx)
 
 
 @bp.post("/account/tokens")
@@ -239,11 +211,11 @@ def change_password() -> Page:
                 db.session, current_user, data["current_password"], data["new_password"]
             )
         except DomainError as exc:
-            return _form_page("accounts/password_change.html", {}, exc.errors)
+            return form_page("accounts/password_change.html", {}, exc.errors)
         login_user(current_user._get_current_object())  # keep this session on the new epoch
         flash(_("Your password has been changed. Other sessions have been logged out."), "success")
         return redirect(url_for("accounts.account"))
-    return _form_page("accounts/password_change.html", {}, {})
+    return form_page("accounts/password_change.html", {}, {})
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -257,7 +229,7 @@ def forgot_password() -> Page:
         try:
             data = load(PasswordForgotSchema(), form)
         except DomainError as exc:
-            return _form_page("accounts/password_forgot.html", form, exc.errors)
+            return form_page("accounts/password_forgot.html", form, exc.errors)
         started = services.start_password_reset(db.session, data["email"])
         if started:
             user, secret = started
@@ -268,7 +240,7 @@ def forgot_password() -> Page:
                 render_template("accounts/email_reset.txt", user=user, link=link),
             )
         return render_template("accounts/password_forgot_sent.html", email=data["email"])
-    return _form_page("accounts/password_forgot.html", form, {})
+    return form_page("accounts/password_forgot.html", form, {})
 
 
 @bp.route("/register/invite/<token>", methods=["GET", "POST"])
@@ -282,12 +254,9 @@ def accept_invite(token: str) -> Page:
         try:
             user = services.accept_invite(db.session, token, load(InviteAcceptSchema(), form))
         except DomainError as exc:
-            return _form_page("accounts/invite_accept.html", form, exc.errors, invite=invite)
-        _start_session(user)
-        with force_locale(user.preferred_language):
-            flash(_("Welcome! Your account has been created."), "success")
-        return _with_language(redirect(url_for("web.index")), user.preferred_language)
-    return _form_page("accounts/invite_accept.html", form, {}, invite=invite)
+            return form_page("accounts/invite_accept.html", form, exc.errors, invite=invite)
+        return welcome(user, WELCOME)
+    return form_page("accounts/invite_accept.html", form, {}, invite=invite)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -299,7 +268,11 @@ def reset_password(token: str) -> Page:
             data = load(PasswordResetSchema(), request.form.to_dict())
             services.finish_password_reset(db.session, token, data["new_password"])
         except DomainError as exc:
-            return _form_page("accounts/password_reset.html", {}, exc.errors, token=token)
+            return form_page("accounts/password_reset.html", {}, exc.errors, token=token)
         flash(_("Your password has been changed. Log in with the new password."), "success")
         return redirect(url_for("accounts.login"))
-    return _form_page("accounts/password_reset.html", {}, {}, token=token)
+    return form_page("accounts/password_reset.html", {}, {}, token=token)
+
+
+# The other pages on this blueprint.
+from eportfolio.accounts import registration_views  # noqa: E402,F401

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from eportfolio.errors import DomainError, NotAllowed
+from eportfolio.errors import DomainError, LinkGone, NotAllowed
 from eportfolio.permissions import Forbidden as PolicyForbidden
 from eportfolio.schemas import translated
 from eportfolio.security import is_api_request
@@ -37,6 +37,7 @@ TITLES: dict[int, Any] = {
 # someone whose action the present state does not allow.
 KIND_TITLES: list[tuple[type[DomainError], Any]] = [
     (NotAllowed, _l("That is not possible in the present state")),
+    (LinkGone, _l("This link no longer works")),
 ]
 DETAILS: dict[int, Any] = {
     401: _l("Log in and try again."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -34,9 +35,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e-instance")
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_instance: Path) -> Iterator[str]:
     """Serve a migrated app with demo data on a free local port."""
-    instance = tmp_path_factory.mktemp("e2e-instance")
+    instance = e2e_instance
     url = f"sqlite:///{instance / 'e2e.db'}"
     app = make_test_app(url, instance)
     with app.app_context():
@@ -71,6 +77,12 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
+def outbox(e2e_instance: Path) -> Path:
+    """The live server's mail outbox: the mails a person would read."""
+    return e2e_instance / "outbox"
+
+
+@pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
     # bypass_csp lets axe-core be injected; the app's own pages never need inline script.
     context = browser.new_context(base_url=live_server, bypass_csp=True, locale="sv-SE")
@@ -100,3 +112,27 @@ def login_as(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/")
+
+
+def mailed_link(outbox: Path, address: str, prefix: str = "/register/confirm/") -> str:
+    """The link starting with ``prefix`` in the newest mail to ``address``."""
+    from eportfolio.mail import outbox_messages
+
+    mails = [m for m in outbox_messages(str(outbox)) if m["To"] == address]
+    assert mails, f"no mail to {address}"
+    match = re.search(rf"https?://\S+{re.escape(prefix)}\S+", mails[-1].get_content())
+    assert match, mails[-1].get_content()
+    return match.group(0)
+
+
+def register_as(page: Any, outbox: Path, name: str, email: str, password: str) -> None:
+    """Register a learner through the Swedish form and the link mailed to the address."""
+    page.goto("/register")
+    page.get_by_label("Ditt namn").fill(name)
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Skapa konto").click()
+    page.get_by_role("heading", name="Kolla din e-post").wait_for()
+    page.goto(mailed_link(outbox, email))
+    page.get_by_role("button", name="Skapa konto").click()
+    page.wait_for_url(re.compile(r"/$"))

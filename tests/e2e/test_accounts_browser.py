@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, mailed_link
 
 PASSWORD = "tallkotte-regnrock-fiol-7"
 
 
-def test_register_login_switch_language_logout(page: Any) -> None:
+def test_register_login_switch_language_logout(page: Any, outbox: Path) -> None:
     page.goto("/")
     assert_accessible(page)
     page.get_by_role("link", name="Skapa ett konto").click()
@@ -27,9 +28,23 @@ def test_register_login_switch_language_logout(page: Any) -> None:
 
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Skapa konto").click()
+    # No account yet: the address is confirmed by the link mailed to it.
+    page.get_by_role("heading", name="Kolla din e-post").wait_for()
+    assert page.get_by_text("noor.ahmadi@example.se").first.is_visible()
+    assert_accessible(page)
+    link = mailed_link(outbox, "noor.ahmadi@example.se")
+    page.goto(link)
+    assert page.get_by_role("heading", name="Bekräfta din e-postadress").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Skapa konto").click()
     page.wait_for_url(re.compile(r"/$"))
     assert page.get_by_role("heading", name="Hej, Noor Ahmadi").is_visible()
     assert_accessible(page)
+    # The link works once, and says so.
+    page.goto(link)
+    assert page.get_by_role("heading", name="Länken fungerar inte längre").is_visible()
+    assert_accessible(page)
+    page.goto("/")
 
     page.get_by_role("button", name="Logga ut").click()
     assert page.get_by_text("Du är utloggad.").is_visible()

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, register_as
 from tests.evidence_samples import pdf
 
 PASSWORD = "blabar-fjallsjo-kompass-4"
 
 
-def test_guided_run_cv_consent_export_and_erasure(page: Any, tmp_path: Path) -> None:
-    page.goto("/register")
-    page.get_by_label("Ditt namn").fill("Samir Lund")
-    page.get_by_label("E-postadress").fill("samir.lund@example.se")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Skapa konto").click()
-    page.wait_for_url(re.compile(r"/$"))
+def test_guided_run_cv_consent_export_and_erasure(page: Any, outbox: Path, tmp_path: Path) -> None:
+    register_as(page, outbox, "Samir Lund", "samir.lund@example.se", PASSWORD)
     page.get_by_role("link", name="Min portfölj").click()
     assert_accessible(page)
     page.get_by_role("link", name="Starta guiden").click()

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, register_as
 from tests.evidence_samples import pdf
 
 PASSWORD = "granskog-vinterbad-kaffe-9"
 GUIDE = "vagledare@demo.meritportfolj.se"
 DEMO_PASSWORD = "demo-Skane-Nordost-2026"
-
-
-def _register(page: Any, name: str, email: str) -> None:
-    page.goto("/register")
-    page.get_by_label("Ditt namn").fill(name)
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Skapa konto").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def _login(page: Any, email: str, password: str) -> None:
@@ -32,8 +22,8 @@ def _login(page: Any, email: str, password: str) -> None:
     page.get_by_role("button", name="Logga in").click()
 
 
-def test_upload_consent_export_and_delete(page: Any, tmp_path: Path) -> None:
-    _register(page, "Noor Svensson", "noor.svensson@example.se")
+def test_upload_consent_export_and_delete(page: Any, outbox: Path, tmp_path: Path) -> None:
+    register_as(page, outbox, "Noor Svensson", "noor.svensson@example.se", PASSWORD)
 
     # Evidence: a refused file first, then a real PDF.
     page.get_by_role("link", name="Bevis", exact=True).click()
@@ -108,8 +98,10 @@ def test_upload_consent_export_and_delete(page: Any, tmp_path: Path) -> None:
     assert page.get_by_text("E-postadressen eller lösenordet är fel.").first.is_visible()
 
 
-def test_a_guide_opens_the_evidence_of_a_learner_who_gave_access(page: Any, tmp_path: Path) -> None:
-    _register(page, "Leila Berg", "leila.berg@example.se")
+def test_a_guide_opens_the_evidence_of_a_learner_who_gave_access(
+    page: Any, outbox: Path, tmp_path: Path
+) -> None:
+    register_as(page, outbox, "Leila Berg", "leila.berg@example.se", PASSWORD)
     page.goto("/privacy/guides")
     page.get_by_label("Vägledare", exact=True).select_option(
         label="Karin Vägledare, Lärcentrum Kristianstad"

@@ -84,3 +84,26 @@ def test_the_seven_kommuner_are_there_after_upgrade(empty_database: str) -> None
         "1290": "Kristianstad",
         "1293": "Hässleholm",
     }
+
+
+def test_pending_registrations_come_and_go_with_their_revision(empty_database: str) -> None:
+    """The table of registrations waiting for their address to be confirmed is one revision."""
+    cfg = alembic_config(empty_database)
+    command.upgrade(cfg, "e7c2b4d19a30")
+    assert "pending_registrations" not in _tables(empty_database)
+    command.upgrade(cfg, "eb8afc1dcd1f")
+    engine = sa.create_engine(empty_database)
+    try:
+        inspector = sa.inspect(engine)
+        unique = {
+            tuple(u["column_names"])
+            for u in inspector.get_unique_constraints("pending_registrations")
+        }
+        indexed = {tuple(i["column_names"]) for i in inspector.get_indexes("pending_registrations")}
+    finally:
+        engine.dispose()
+    # One waiting registration per address, and a link's hash names one registration.
+    assert {("email",), ("token_hash",)} <= unique and ("expires_at",) in indexed
+    command.downgrade(cfg, "e7c2b4d19a30")
+    tables = _tables(empty_database)
+    assert "pending_registrations" not in tables and "users" in tables

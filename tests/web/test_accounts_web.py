@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from eportfolio.accounts.models import Organisation, OrgStatus, User
+from eportfolio.accounts.models import Organisation, OrgStatus, PendingRegistration, User
 from eportfolio.audit import services as audit
+from eportfolio.audit.models import AuditEvent
+from eportfolio.db import utcnow
 from eportfolio.mail import outbox_messages
-from tests.conftest import DEMO_PASSWORD, csrf_token, login, post_form
+from tests.conftest import DEMO_PASSWORD, csrf_token, login, mails_to, post_form, register
 
 GOOD = "tallkotte-regnrock-fiol-7"
 
@@ -21,9 +24,9 @@ GOOD = "tallkotte-regnrock-fiol-7"
 def test_learner_registers_and_lands_on_their_start_page(
     client: FlaskClient, db_session: Session
 ) -> None:
-    response = post_form(
+    """The account is made when the mailed link is opened and its button pressed."""
+    link = register(
         client,
-        "/register",
         {
             "display_name": "Amal Yusuf",
             "email": " Amal.Yusuf@Example.se ",
@@ -31,14 +34,29 @@ def test_learner_registers_and_lands_on_their_start_page(
             "preferred_language": "en",
         },
     )
-    assert response.status_code == 302
+    assert db_session.scalar(select(User).where(User.email == "amal.yusuf@example.se")) is None
+    mail = mails_to(client, "amal.yusuf@example.se")[-1]
+    assert "within 24 hours" in mail.get_content()  # in the language chosen on the form
+    # Opening the link shows what will be made; a mail scanner that opens it makes nothing.
+    confirm = client.get(link)
+    assert confirm.status_code == 200 and "Amal Yusuf" in confirm.text
+    assert client.get(link).status_code == 200
+    assert db_session.scalar(select(User).where(User.email == "amal.yusuf@example.se")) is None
+    made = post_form(client, link, {})
+    assert made.status_code == 302 and made.headers["Location"] == "/"
     user = db_session.scalar(select(User).where(User.email == "amal.yusuf@example.se"))
     assert (
         user is not None and user.password_hash != GOOD and user.password_hash.startswith("$argon2")
     )
+    assert [r.value for r in user.roles] == ["learner"]
+    actions = db_session.scalars(
+        select(AuditEvent.action).where(AuditEvent.subject_id == str(user.id))
+    ).all()
+    assert "account.created" in actions
     page = client.get("/").get_data(as_text=True)
     assert "Hello, Amal Yusuf" in page  # the chosen language is used right away
     assert "Your meritportfölj" in page
+    assert db_session.scalar(select(func.count()).select_from(PendingRegistration)) == 0
 
 
 def test_registration_errors_keep_what_was_typed_and_save_nothing(
@@ -54,31 +72,179 @@ def test_registration_errors_keep_what_was_typed_and_save_nothing(
     assert 'value="Amal"' in html and 'value="amal@example"' in html
     assert 'value="kort"' not in html  # passwords are never echoed back
     assert db_session.scalar(select(User).where(User.display_name == "Amal")) is None
+    assert db_session.scalar(select(func.count()).select_from(PendingRegistration)) == 0
+    assert mails_to(client, "amal@example") == []
 
 
-def test_email_is_unique_whatever_its_case(client: FlaskClient, create_user: Any) -> None:
-    create_user(email="karin@example.se")
-    response = post_form(
-        client, "/register", {"display_name": "K", "email": "KARIN@example.se", "password": GOOD}
+def test_a_password_built_from_ones_own_name_is_refused_at_once(client: FlaskClient) -> None:
+    """The checks that need the name and address run on the form, before any mail."""
+    form = {"display_name": "Amira Haddad", "email": "amira@example.se", "password": "amirahaddad1"}
+    response = post_form(client, "/register", form)
+    assert response.status_code == 422 and 'href="#password"' in response.text
+    assert 'value="Amira Haddad"' in response.text and 'value="amira@example.se"' in response.text
+    assert mails_to(client, "amira@example.se") == []
+
+
+def _sent_page(response: Any, address: str) -> str:
+    """The answer to a registration, with the address typed and the form's token left out."""
+    page = response.get_data(as_text=True).replace(address, "ADDRESS")
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", page)
+
+
+def test_the_form_answers_the_same_whether_or_not_the_address_has_an_account(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    """Nobody can use the form to find out who has an account; the holder is told by mail."""
+    holder = create_user(email="karin@example.se")
+    hash_before = holder.password_hash
+    answers = []
+    for address in ("KARIN@example.se", "karin.ny@example.se"):
+        sent = post_form(
+            client, "/register", {"display_name": "K", "email": address, "password": GOOD}
+        )
+        answers.append((sent.status_code, _sent_page(sent, address.casefold())))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 200 and "Kolla din e-post" in answers[0][1]
+    assert "Det finns redan ett konto" not in answers[0][1]
+    told = mails_to(client, "karin@example.se")[-1]
+    assert told["Subject"] == "Någon försökte registrera sig med din e-postadress"
+    text = told.get_content()
+    assert "/register/confirm/" not in text  # no way to a second account for the address
+    assert "http://localhost/login" in text and "http://localhost/password/forgot" in text
+    assert "/register/confirm/" in mails_to(client, "karin.ny@example.se")[-1].get_content()
+    # No account is changed and none is added; nothing waits for the address that has one.
+    db_session.expire_all()
+    holders = db_session.scalars(select(User).where(User.email == "karin@example.se")).all()
+    assert holders == [holder] and holder.password_hash == hash_before
+    waiting = db_session.scalars(select(PendingRegistration.email)).all()
+    assert waiting == ["karin.ny@example.se"]
+
+
+def test_a_registration_waiting_for_its_link_lets_no_one_log_in(
+    client: FlaskClient, db_session: Session
+) -> None:
+    form = {"display_name": "Hana", "email": "hana@example.se", "password": GOOD}
+    link = register(client, form)
+    refused = post_form(client, "/login", {"email": "hana@example.se", "password": GOOD})
+    assert refused.status_code == 422
+    assert "E-postadressen eller lösenordet är fel" in refused.text
+    assert post_form(client, link, {}).status_code == 302
+    other = FlaskClient(client.application, use_cookies=True)
+    assert (
+        post_form(other, "/login", {"email": "hana@example.se", "password": GOOD}).status_code
+        == 302
     )
-    assert response.status_code == 409 or response.status_code == 422
-    assert "Det finns redan ett konto" in response.get_data(as_text=True)
+
+
+def test_a_used_or_expired_link_is_refused_with_a_way_to_register_again(
+    client: FlaskClient, db_session: Session
+) -> None:
+    used = register(client, {"display_name": "Ali", "email": "ali@example.se", "password": GOOD})
+    assert post_form(client, used, {}).status_code == 302
+    expired = register(
+        FlaskClient(client.application, use_cookies=True),
+        {"display_name": "Bo", "email": "bo@example.se", "password": GOOD},
+    )
+    pending = db_session.scalar(
+        select(PendingRegistration).where(PendingRegistration.email == "bo@example.se")
+    )
+    pending.expires_at = utcnow() - dt.timedelta(minutes=1)
+    db_session.commit()  # the test's outer transaction still rolls back
+    stranger = FlaskClient(client.application, use_cookies=True)
+    for link in (used, expired):
+        for response in (stranger.get(link), post_form(stranger, link, {}, token_from="/login")):
+            assert response.status_code == 404
+            assert "Länken fungerar inte längre" in response.text
+            assert 'href="/register"' in response.text and 'href="/login"' in response.text
+    assert db_session.scalar(select(User).where(User.email == "bo@example.se")) is None
+    assert stranger.get("/account").status_code == 302  # not logged in by a refused link
+    # A later registration clears registrations left to expire: nothing typed is kept longer.
+    register(stranger, {"display_name": "Cy", "email": "cy@example.se", "password": GOOD})
+    db_session.expire_all()
+    assert db_session.scalars(select(PendingRegistration.email)).all() == ["cy@example.se"]
+
+
+def test_registering_again_replaces_the_earlier_link(
+    client: FlaskClient, db_session: Session
+) -> None:
+    form = {"display_name": "Dana", "email": "dana@example.se", "password": GOOD}
+    first = register(client, form)
+    second = register(client, form | {"display_name": "Dana Berg", "email": "DANA@example.se"})
+    text = mails_to(client, "dana@example.se")[-1].get_content()
+    assert "bara länken i det senaste meddelandet" in text  # the mail says the newest one works
+    stranger = FlaskClient(client.application, use_cookies=True)
+    assert stranger.get(first).status_code == 404
+    assert "Dana Berg" in stranger.get(second).text
+    assert db_session.scalar(select(func.count()).select_from(PendingRegistration)) == 1
+    assert post_form(client, second, {}).status_code == 302
+    user = db_session.scalar(select(User).where(User.email == "dana@example.se"))
+    assert user is not None and user.display_name == "Dana Berg"
+
+
+def test_the_mail_carries_nothing_typed_in_the_form(client: FlaskClient) -> None:
+    """The address is not yet known to be the typist's: a stranger's words must not reach it."""
+    register(
+        client,
+        {
+            "display_name": "Köp billigt på spam.example",
+            "email": "eva@example.se",
+            "password": GOOD,
+        },
+    )
+    mail = mails_to(client, "eva@example.se")[-1]
+    assert "spam.example" not in mail.get_content() and "spam.example" not in mail["Subject"]
+
+
+def test_registration_is_rate_limited_per_client_and_per_address_mailed(
+    app: Flask, client: FlaskClient
+) -> None:
+    token = csrf_token(client, "/register")
+
+    def send(address: str, password: str = GOOD) -> int:
+        form = {"display_name": "X", "email": address, "password": password, "csrf_token": token}
+        return client.post("/register", data=form).status_code
+
+    per_email = int(app.config["REGISTER_LIMIT_PER_EMAIL"].split()[0])
+    assert [send("same@example.se", "kort") for _ in range(per_email + 1)] == [422] * (
+        per_email + 1
+    )  # a form with mistakes mails nobody and is not counted
+    codes = [send("same@example.se") for _ in range(per_email + 1)]
+    assert codes == [200] * per_email + [429]
+    assert len(mails_to(client, "same@example.se")) == per_email
+    per_client = int(app.config["REGISTER_LIMIT_PER_ADDRESS"].split()[0])
+    codes = [send(f"person{i}@example.se") for i in range(per_client - per_email + 1)]
+    assert codes[-1] == 429 and 429 not in codes[:-1]
+    # The employer form shares the limit: it is no way around it.
+    employer = {
+        "organisation_name": "Runt AB",
+        "org_number": "5560160680",
+        "display_name": "R",
+        "email": "runt@example.se",
+        "password": GOOD,
+        "csrf_token": token,
+    }
+    assert client.post("/register/employer", data=employer).status_code == 429
 
 
 def test_employer_registration_waits_for_a_coordinator(
     client: FlaskClient, db_session: Session, create_user: Any
 ) -> None:
-    response = post_form(
-        client,
-        "/register/employer",
-        {
-            "organisation_name": "Osby Snickeri AB",
-            "org_number": "5560160680",
-            "display_name": "Per",
-            "email": "per@osbysnickeri.se",
-            "password": GOOD,
-        },
+    form = {
+        "organisation_name": "Osby Snickeri AB",
+        "org_number": "5560160680",
+        "display_name": "Per",
+        "email": "per@osbysnickeri.se",
+        "password": GOOD,
+    }
+    link = register(client, form, "/register/employer")
+    # Nothing, the organisation neither, exists until the address is confirmed.
+    assert (
+        db_session.scalar(select(Organisation).where(Organisation.name == "Osby Snickeri AB"))
+        is None
     )
+    confirm = client.get(link).text
+    assert "Osby Snickeri AB" in confirm and "556016-0680" in confirm
+    response = post_form(client, link, {})
     assert response.status_code == 302
     org = db_session.scalar(select(Organisation).where(Organisation.name == "Osby Snickeri AB"))
     assert org is not None and org.status is OrgStatus.PENDING and org.org_number == "556016-0680"
@@ -127,6 +293,50 @@ def test_employer_registration_waits_for_a_coordinator(
     )
 
 
+def test_employer_registration_with_an_address_that_has_an_account_makes_nothing(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    learner = create_user(email="lena@example.se")
+    form = {
+        "organisation_name": "Lenas Bygg AB",
+        "org_number": "5560160680",
+        "display_name": "Lena",
+        "password": GOOD,
+    }
+    answers = []
+    for address in (learner.email, "lena.ny@example.se"):
+        sent = post_form(client, "/register/employer", form | {"email": address})
+        answers.append((sent.status_code, _sent_page(sent, address)))
+    assert answers[0] == answers[1] and answers[0][0] == 200
+    told = mails_to(client, learner.email)[-1].get_content()
+    assert "/register/confirm/" not in told and "koppla ditt konto" in told
+    assert (
+        db_session.scalar(select(Organisation).where(Organisation.name == "Lenas Bygg AB")) is None
+    )
+    assert [r.value for r in learner.roles] == ["learner"]
+
+
+def test_an_organisation_is_registered_once_even_by_two_waiting_registrations(
+    client: FlaskClient, db_session: Session
+) -> None:
+    """Organisation numbers are public: a taken one is told at once, and again on confirming."""
+    form = {
+        "organisation_name": "Hörby El AB",
+        "org_number": "556016-0680",
+        "display_name": "Ola",
+        "password": GOOD,
+    }
+    first = register(client, form | {"email": "ola@horbyel.se"}, "/register/employer")
+    other = FlaskClient(client.application, use_cookies=True)
+    second = register(other, form | {"email": "eva@horbyel.se"}, "/register/employer")
+    assert post_form(client, first, {}).status_code == 302
+    refused = post_form(other, second, {})
+    assert refused.status_code == 409 and "redan registrerad" in refused.text
+    assert db_session.scalar(select(User).where(User.email == "eva@horbyel.se")) is None
+    again = post_form(other, "/register/employer", form | {"email": "eva@horbyel.se"})
+    assert again.status_code == 422 and 'href="#org_number"' in again.text
+
+
 def test_employer_with_invalid_org_number_gets_a_clear_message(client: FlaskClient) -> None:
     response = post_form(
         client,
@@ -172,8 +382,6 @@ def test_wrong_password_is_refused_without_saying_which_part(
 def test_failed_logins_are_audited(
     client: FlaskClient, create_user: Any, db_session: Session
 ) -> None:
-    from eportfolio.audit.models import AuditEvent
-
     user = create_user()
     post_form(client, "/login", {"email": user.email, "password": "wrong-password-x"})
     actions = db_session.scalars(
@@ -287,10 +495,11 @@ def test_the_language_chosen_with_the_switch_stays_on_registering_and_saving(
 ) -> None:
     """English chosen with the switch is what the forms offer, so saving keeps it."""
     client.get("/lang/en")
-    register = client.get("/register").get_data(as_text=True)
-    assert '<option value="en" selected>' in register
+    empty = client.get("/register").get_data(as_text=True)
+    assert '<option value="en" selected>' in empty
     form = {"display_name": "Ann", "email": "ann@example.se", "password": GOOD}
-    made = post_form(client, "/register", form | {"preferred_language": "en"})
+    link = register(client, form | {"preferred_language": "en"})
+    made = post_form(client, link, {})
     assert made.status_code == 302
     start = client.get(made.headers["Location"]).get_data(as_text=True)
     assert '<html lang="en"' in start and "Welcome! Your account has been created." in start
@@ -489,7 +698,7 @@ def test_inviting_an_address_with_an_account_answers_as_for_any_other(
         answers.append((sent.status_code, re.sub(r'name="csrf_token" value="[^"]+"', "", page)))
     assert answers[0][0] == answers[1][0] == 200
     assert "Inbjudan har skickats till ADDRESS" in answers[0][1]
-    assert "redan" not in answers[0][1]
+    assert "Det finns redan ett konto" not in answers[0][1]
     # The page lists both addresses as waiting, the same way.
     page = client.get("/colleagues").text
     assert "amira@example.se" in page and "nobody@example.se" in page

@@ -89,6 +89,8 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
     ("accounts.register", "POST"): ("/register", same(422)),
     ("accounts.register_employer", "GET"): ("/register/employer", same(200)),
     ("accounts.register_employer", "POST"): ("/register/employer", same(422)),
+    ("accounts.confirm_registration", "GET"): ("/register/confirm/not-a-token", same(404)),
+    ("accounts.confirm_registration", "POST"): ("/register/confirm/not-a-token", same(404)),
     ("accounts.login", "GET"): ("/login", same(200)),
     ("accounts.login", "POST"): ("/login", same(422)),
     ("accounts.logout", "POST"): ("/logout", same(302)),
