@@ -51,3 +51,9 @@ class Conflict(DomainError):
 
 class NotAllowed(Conflict):
     """The action is not possible in the present state, or not for the caller's part in it."""
+
+
+class MailUnavailable(DomainError):
+    """The mail server did not take a message the request exists to send."""
+
+    status = 503

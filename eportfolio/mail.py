@@ -8,6 +8,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from eportfolio.errors import MailUnavailable
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -31,6 +34,25 @@ def send_mail(to: str, subject: str, body: str) -> None:
     outbox.mkdir(parents=True, exist_ok=True)
     name = f"{msg['Message-ID'].strip('<>').split('@')[0]}.eml"
     (outbox / name).write_bytes(msg.as_bytes())
+
+
+def deliver(to: str, subject: str, body: str) -> None:
+    """Send a message the request exists to send (a confirmation link, an invitation).
+
+    When the mail server is down the person is told so with a 503 and the request's changes
+    are rolled back, instead of a 500, or a page saying "check your e-mail" for a mail that
+    never left.
+    """
+    try:
+        send_mail(to, subject, body)
+    except OSError as exc:  # smtplib's errors are OSErrors too
+        current_app.logger.warning("mail could not be sent", exc_info=True)
+        raise MailUnavailable(
+            _l(
+                "We could not send the e-mail just now, so nothing has been saved. "
+                "Try again in a few minutes."
+            )
+        ) from exc
 
 
 def outbox_messages(outbox_dir: str) -> list[EmailMessage]:

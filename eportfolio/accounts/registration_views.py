@@ -19,7 +19,7 @@ from eportfolio.accounts.views import WELCOME, Page, bp, form_page, welcome
 from eportfolio.db import db
 from eportfolio.errors import DomainError
 from eportfolio.extensions import limiter
-from eportfolio.mail import send_mail
+from eportfolio.mail import deliver
 from eportfolio.permissions import PUBLIC, access
 from eportfolio.schemas import load
 
@@ -95,7 +95,7 @@ def _mail(started: registration.Started, role: Role) -> None:
                 login=url_for("accounts.login", _external=True),
                 forgot=url_for("accounts.forgot_password", _external=True),
             )
-            send_mail(started.email, _("Someone tried to register with your e-mail address"), body)
+            deliver(started.email, _("Someone tried to register with your e-mail address"), body)
         return
     assert started.pending is not None and started.secret is not None
     link = url_for("accounts.confirm_registration", token=started.secret, _external=True)
@@ -106,7 +106,7 @@ def _mail(started: registration.Started, role: Role) -> None:
             link=link,
             hours=HOURS,
         )
-        send_mail(started.email, _("Confirm your e-mail address for Meritportfölj"), body)
+        deliver(started.email, _("Confirm your e-mail address for Meritportfölj"), body)
 
 
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])

@@ -234,11 +234,16 @@ def forgot_password() -> Page:
         if started:
             user, secret = started
             link = url_for("accounts.reset_password", token=secret, _external=True)
-            send_mail(
-                user.email,
-                _("Reset your Meritportfölj password"),
-                render_template("accounts/email_reset.txt", user=user, link=link),
-            )
+            try:
+                send_mail(
+                    user.email,
+                    _("Reset your Meritportfölj password"),
+                    render_template("accounts/email_reset.txt", user=user, link=link),
+                )
+            except OSError:
+                # No mail goes to an address without an account, so a "could not send"
+                # answer would tell who has one: the same page, and the person asks again.
+                current_app.logger.warning("password reset mail failed", exc_info=True)
         return render_template("accounts/password_forgot_sent.html", email=data["email"])
     return form_page("accounts/password_forgot.html", form, {})
 

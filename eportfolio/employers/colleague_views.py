@@ -72,7 +72,7 @@ def withdraw_invite(invite_id: int) -> Response:
 
 def _mail_invite(invite: Any, secret: str | None) -> None:
     """Mail the link to a new account, or, to an address that has one, how to log in."""
-    from eportfolio.mail import send_mail
+    from eportfolio.mail import deliver
 
     if secret is None:
         body = render_template(
@@ -82,10 +82,10 @@ def _mail_invite(invite: Any, secret: str | None) -> None:
             login=url_for("accounts.login", _external=True),
             forgot=url_for("accounts.forgot_password", _external=True),
         )
-        send_mail(invite.email, _("An invitation to Meritportfölj"), body)
+        deliver(invite.email, _("An invitation to Meritportfölj"), body)
         return
     link = url_for("accounts.accept_invite", token=secret, _external=True)
     body = render_template(
         "accounts/email_invite.txt", invite=invite, inviter=current_user, link=link
     )
-    send_mail(invite.email, _("You are invited to Meritportfölj"), body)
+    deliver(invite.email, _("You are invited to Meritportfölj"), body)

@@ -32,6 +32,7 @@ TITLES: dict[int, Any] = {
     422: _l("Some of the information is not valid"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("The service cannot do that right now"),
 }
 # A refusal shares its status with others but not what it means: "already stored" would mislead
 # someone whose action the present state does not allow.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import socket
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -753,3 +755,45 @@ def test_an_employer_cannot_mail_invitations_in_bulk(client: FlaskClient, create
     assert codes[:-1] == [302] * INVITES_PER_HOUR and codes[-1] == 429
     # The refused one mailed nobody.
     assert len(outbox_messages(outbox)) - before == INVITES_PER_HOUR
+
+
+@pytest.fixture
+def mail_server_down(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app at an SMTP port on this machine where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+
+
+@pytest.mark.usefixtures("mail_server_down")
+def test_when_mail_cannot_be_sent_the_person_is_told_and_nothing_waits(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    """A registration or invitation whose mail did not leave says so (and not "check your
+    e-mail"), alike for every address, and leaves nothing behind to block a retry."""
+    create_user(email="karin@example.se")
+    for address in ("karin@example.se", "karin.ny@example.se"):
+        sent = post_form(
+            client, "/register", {"display_name": "K", "email": address, "password": GOOD}
+        )
+        assert sent.status_code == 503
+        assert "Vi kunde inte skicka e-postmeddelandet just nu" in sent.text
+        assert "Kolla din e-post" not in sent.text
+    assert db_session.scalars(select(PendingRegistration)).all() == []
+    login(client, create_user("employer"))
+    invited = post_form(client, "/colleagues", {"email": "ny.kollega@goinge.se"})
+    assert invited.status_code == 503 and "Försök igen om några minuter" in invited.text
+    assert "ny.kollega@goinge.se" not in client.get("/colleagues").text
+
+
+@pytest.mark.usefixtures("mail_server_down")
+def test_a_reset_mail_that_cannot_be_sent_still_reveals_no_account(
+    client: FlaskClient, create_user: Any
+) -> None:
+    user = create_user()
+    known = post_form(client, "/password/forgot", {"email": user.email})
+    unknown = post_form(client, "/password/forgot", {"email": "nobody@example.se"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.text.replace(user.email, "X") == unknown.text.replace("nobody@example.se", "X")
