@@ -49,6 +49,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class TooLarge(DomainError):
+    """What was sent is larger than the service reads for it."""
+
+    status = 413
+
+
 class NotAllowed(Conflict):
     """The action is not possible in the present state, or not for the caller's part in it."""
 

@@ -60,6 +60,8 @@ def update() -> None:
         "N_",
         "-k",
         "_l",
+        "-k",
+        "lazy_pgettext:1c,2",
         "-o",
         pot,
         "--no-location",

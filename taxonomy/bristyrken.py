@@ -5,7 +5,9 @@ Three sources feed the coordinator's view of what the region lacks:
 - Arbetsförmedlingen's Yrkesbarometer (``barometer_regional.json`` with
   ``region_name_id.json``, or its flattened ``barometer_regional_long.csv``): job
   opportunities and 5-year outlook per barometer occupation and län. It carries no SSYK
-  code and no recruitment situation; ``match_ssyk4`` finds codes by name.
+  code and no recruitment situation; ``match_ssyk4`` finds codes by name. Its occupations
+  are finer than SSYK groups (Lastbilsförare and Fjärrbilsförare are both 8332), so
+  ``merge_same_group`` makes one assessment of each group, area and period.
 - A bristyrken list filled in by hand (``taxonomy/seed/bristyrken_template.csv``), one row
   per occupation, area and period. Columns:
 
@@ -22,8 +24,9 @@ Three sources feed the coordinator's view of what the region lacks:
   recruitment         ``brist``, ``balans``, ``överskott`` or empty
   ==================  ==========================================================================
 
-  At least one of the last three must be filled in. Lines starting with ``#`` above the
-  header are a free-text note. Save as UTF-8 CSV.
+  At least one of the last three must be filled in, and the list holds one row per SSYK
+  group, area and period. Lines starting with ``#`` above the header are a free-text note.
+  Save as UTF-8 CSV.
 - Job-ad counts per SSYK-4 and kommun (``ads_2024_by_ssyk4_municipality.csv`` or the raw
   ``ssyk_kommun_annonser_2024.json``), or entered by hand in ``demand_template.csv`` with the
   columns ``ssyk4, kommunkod, period, ads``.
@@ -35,11 +38,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal, TypeVar, cast, get_args
+from typing import Any, Literal, TypeVar, cast, get_args
 
 from taxonomy.model import TaxonomyFormatError
 from taxonomy.seed.csvrows import Source, iter_rows, read_text, source_name
@@ -74,6 +78,7 @@ _E = TypeVar("_E", bound=str)
 
 __all__ = [  # match_ssyk4 lives in taxonomy.ssyk_names; it is part of this module's API
     "DemandCount",
+    "MergedGroup",
     "ShortageAssessment",
     "check_area",
     "check_period",
@@ -85,6 +90,7 @@ __all__ = [  # match_ssyk4 lives in taxonomy.ssyk_names; it is part of this modu
     "iter_bristyrken_csv",
     "iter_demand_csv",
     "match_ssyk4",
+    "merge_same_group",
     "read_barometer_names",
     "read_region_ids",
 ]
@@ -286,6 +292,92 @@ def iter_barometer_csv(
         yield found
 
 
+# From the weakest to the strongest sign that employers need people.
+STRENGTH: dict[str, tuple[str, ...]] = {
+    "job_opportunities": get_args(JobOpportunities),
+    "outlook_5y": ("minska", "vara oförändrad", "öka"),
+    "recruitment": ("överskott", "balans", "brist"),
+}
+MERGED_REF_SEPARATOR = "+"
+MAX_LABEL = 200  # the stored occupation_label's length
+
+
+@dataclass(frozen=True, slots=True)
+class MergedGroup:
+    """Occupations whose assessments were merged into one for their SSYK group."""
+
+    ssyk4: str
+    occupation_refs: tuple[str, ...]
+    occupation_labels: tuple[str, ...]
+    areas: int  # how many (area, period) pairs they shared
+
+
+def merge_same_group(
+    records: Iterable[ShortageAssessment],
+) -> tuple[list[ShortageAssessment], list[MergedGroup]]:
+    """Make one assessment of each SSYK group, area and period; say which were merged.
+
+    Matching joins on the SSYK code, and the form keeps one assessment per group, area and
+    period, but Yrkesbarometern assesses occupations finer than SSYK groups. Where several
+    share a group, the merged assessment names them all (references joined by ``+`` in
+    sorted order, labels by " / " in alphabetical order) and takes the strongest sign of
+    demand among them for each of job opportunities, outlook and recruitment, whatever order
+    the records come in. Records without an SSYK code pass as they are; the merged one takes
+    the place of its group's first record.
+    """
+    records = list(records)
+    by_group: dict[tuple[str, str, str, str], list[ShortageAssessment]] = {}
+    for record in records:
+        if record.ssyk4:
+            key = (record.ssyk4, record.area_kind, record.area_code, record.period)
+            by_group.setdefault(key, []).append(record)
+    out: list[ShortageAssessment] = []
+    shared: Counter[tuple[str, tuple[str, ...], tuple[str, ...]]] = Counter()
+    for record in records:
+        key = (record.ssyk4 or "", record.area_kind, record.area_code, record.period)
+        group = by_group.get(key, [record]) if record.ssyk4 else [record]
+        if len(group) == 1:
+            out.append(record)
+        elif group[0] is record:
+            out.append(_merge(group))
+            shared[(key[0], _refs(group), _labels(group))] += 1
+    merged = [
+        MergedGroup(ssyk4=code, occupation_refs=refs, occupation_labels=labels, areas=areas)
+        for (code, refs, labels), areas in sorted(shared.items())
+    ]
+    return out, merged
+
+
+def _refs(group: list[ShortageAssessment]) -> tuple[str, ...]:
+    return tuple(sorted({r.occupation_ref for r in group}))
+
+
+def _labels(group: list[ShortageAssessment]) -> tuple[str, ...]:
+    return tuple(sorted({r.occupation_label or r.occupation_ref for r in group}))
+
+
+def _merge(group: list[ShortageAssessment]) -> ShortageAssessment:
+    def strongest(field: str) -> Any:
+        values = [getattr(r, field) for r in group if getattr(r, field)]
+        return max(values, key=STRENGTH[field].index) if values else None
+
+    label = " / ".join(_labels(group))
+    if len(label) > MAX_LABEL:
+        label = label[: MAX_LABEL - 1] + "…"
+    first = group[0]
+    return ShortageAssessment(
+        occupation_ref=MERGED_REF_SEPARATOR.join(_refs(group)),
+        occupation_label=label,
+        ssyk4=first.ssyk4,
+        area_kind=first.area_kind,
+        area_code=first.area_code,
+        period=first.period,
+        job_opportunities=strongest("job_opportunities"),
+        outlook_5y=strongest("outlook_5y"),
+        recruitment=strongest("recruitment"),
+    )
+
+
 BRISTYRKEN_COLUMNS = (
     "ssyk4", "occupation_label", "area_kind", "area_code", "period",
     "job_opportunities", "outlook_5y", "recruitment",
@@ -296,6 +388,7 @@ DEMAND_COLUMNS = ("ssyk4", "kommunkod", "period", "ads")
 def iter_bristyrken_csv(source: Source) -> Iterator[ShortageAssessment]:
     """Yield the assessments in a hand-filled bristyrken CSV (see the module doc)."""
     seen: dict[tuple[str, str, str, str], int] = {}
+    groups: dict[tuple[str, str, str, str], int] = {}
     for row in iter_rows(source, BRISTYRKEN_COLUMNS, delimiter=None):
         with _at(row.path, row.line):
             code = check_ssyk4(row.required("ssyk4"))
@@ -318,7 +411,15 @@ def iter_bristyrken_csv(source: Source) -> Iterator[ShortageAssessment]:
             key = (found.occupation_ref, area_kind, area_code, found.period)
             if key in seen:
                 raise ValueError(f"same occupation, area and period as line {seen[key]}")
-            seen[key] = row.line
+            group = (code, area_kind, area_code, found.period)
+            if group in groups:
+                # Matching joins on the SSYK code: two occupations of one group in one area
+                # and period would say two things about it, and the form keeps one.
+                raise ValueError(
+                    f"ssyk4 {code!r} is on line {groups[group]} already for this area and "
+                    "period; the list holds one assessment per SSYK group, area and period"
+                )
+            seen[key] = groups[group] = row.line
         yield found
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
@@ -13,6 +15,7 @@ from eportfolio.api.openapi import Blueprint
 from eportfolio.credentials import services
 from eportfolio.credentials.models import IssuedCredential
 from eportfolio.db import db
+from eportfolio.errors import TooLarge
 from eportfolio.permissions import PUBLIC, Permission, requires
 from eportfolio.schemas import BaseSchema, UtcDateTime
 from eportfolio.validation.schemas import RevokeSchema
@@ -39,7 +42,15 @@ class CredentialDocument(Schema):
 
 
 class VerifyIn(BaseSchema):
-    credential = fields.String(required=True, validate=validate.Length(min=1, max=1_000_000))
+    credential = fields.String(
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "The VC-JWT, or the JSON download holding it. A credential is a few "
+            f"kB: one longer than {services.MAX_CREDENTIAL:,} characters is refused with 413.",
+            "maxLength": services.MAX_CREDENTIAL,
+        },
+    )
 
 
 class VerifyOut(Schema):
@@ -109,8 +120,23 @@ class Verify(MethodView):
 
     @blp.arguments(VerifyIn)
     @blp.response(200, VerifyOut)
+    @blp.alt_response(413, response=HTTPStatus(413).name)
+    @blp.doc(
+        description=f"A credential is a few kB: one longer than {services.MAX_CREDENTIAL:,} "
+        "characters is answered with 413, whose detail names the limit (as the page does for "
+        "a file over 1 MB), and is not checked."
+    )
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Verify a credential (VC-JWT, or the JSON download holding it); no login needed."""
+        if len(data["credential"]) > services.MAX_CREDENTIAL:
+            raise TooLarge(
+                _l(
+                    "The credential is larger than %(limit)s MB. A credential is much smaller: "
+                    "check that you sent the right file or text.",
+                    limit=services.MAX_CREDENTIAL_MB,
+                ),
+                field="credential",
+            )
         result = services.verify_token(db.session, data["credential"])
         answer: dict[str, Any] = {
             "state": result.state,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request
+from flask import request
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -195,9 +195,7 @@ class Throughput(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Validation cases per council and occupation for a year; chairs get their council."""
         years = services.validation_years(db.session)
-        year = args.get("year") or years[0]
-        if year not in years:
-            abort(404)
+        year = services.validation_year(db.session, args.get("year"))
         data, _at, _fresh = services.validation(db.session, current_user, year)
         return {
             "year": year,

@@ -310,6 +310,11 @@ def _status_lookup(session: Session) -> Any:
     return lookup
 
 
+# A credential is a few kB; anything this large is the wrong file, on the page and in the API.
+MAX_CREDENTIAL = 1_000_000  # bytes of a file, characters of a text
+MAX_CREDENTIAL_MB = MAX_CREDENTIAL // 1_000_000
+
+
 def verify_token(session: Session, text: str) -> core.VerificationResult:
     """Verify a pasted or uploaded credential (VC-JWT, or the JSON download holding one)."""
     token, readable = _token_of(text)

@@ -21,7 +21,6 @@ from eportfolio.validation.services import case_for
 from eportfolio.validation.views import case_page
 
 bp = Blueprint("credentials", __name__)
-MAX_UPLOAD = 1_000_000
 
 
 @bp.get("/councils/<int:council_id>")
@@ -72,10 +71,10 @@ def verify() -> tuple[str, int]:
 def _submitted_credential() -> tuple[str, dict[str, list[str]]]:
     """Return the uploaded file's or pasted text, or what is wrong with it by field."""
     upload = request.files.get("file")
-    limit = MAX_UPLOAD // 1_000_000
+    limit = services.MAX_CREDENTIAL_MB
     if upload and upload.filename:
-        raw = upload.read(MAX_UPLOAD + 1)
-        if len(raw) > MAX_UPLOAD:
+        raw = upload.read(services.MAX_CREDENTIAL + 1)
+        if len(raw) > services.MAX_CREDENTIAL:
             too_large = _(
                 "The file is larger than %(limit)s MB. A credential file is much smaller: "
                 "check that you chose the right one.",
@@ -85,7 +84,7 @@ def _submitted_credential() -> tuple[str, dict[str, list[str]]]:
         text = raw.decode("utf-8", "replace")
     else:
         text = request.form.get("credential", "")
-        if len(text) > MAX_UPLOAD:
+        if len(text) > services.MAX_CREDENTIAL:
             too_long = _(
                 "The text is larger than %(limit)s MB. A credential is much smaller: check "
                 "what you pasted.",

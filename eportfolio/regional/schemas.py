@@ -61,6 +61,6 @@ class ThroughputQuery(BaseSchema):
         load_default=None,
         allow_none=True,
         validate=validate.Regexp(
-            r"^\d{4}$", error=N_("Write the year with four digits, like 2026.")
+            r"^[0-9]{4}\Z", error=N_("Write the year with four digits, like 2026.")
         ),
     )

@@ -7,12 +7,14 @@ import hashlib
 from typing import Any
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eportfolio.accounts.models import Organisation, OrgKind, User
 from eportfolio.db import utcnow
 from eportfolio.employers.models import Need
+from eportfolio.errors import DomainError, NotFound
 from eportfolio.matching_index.models import MatchingChange
 from eportfolio.permissions import Forbidden, can
 from eportfolio.portfolios.models import Portfolio, SkillClaim, TargetOccupation
@@ -148,6 +150,38 @@ def overview(session: Session) -> tuple[dict[str, Any], dt.datetime, bool]:
 def validation_years(session: Session) -> list[str]:
     years = throughput.years(session)
     return years or [str(utcnow().year)]
+
+
+def validation_year(session: Session, text: str | None) -> str:
+    """Return the year asked for (the latest when none is), or say what is wrong with it.
+
+    Something that is not a year is a 400 and a year without figures a 404, each naming the
+    value and the years there are, so a changed link does not read as a missing page.
+    """
+    years = validation_years(session)
+    if not text:
+        return years[0]
+    choose = ", ".join(sorted(years))
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        raise DomainError(
+            _l(
+                "“%(year)s” is not a year. Choose one of the years with figures: %(years)s.",
+                year=text[:20],
+                years=choose,
+            ),
+            field="year",
+        )
+    if text not in years:
+        raise NotFound(
+            _l(
+                "No validation cases were submitted in %(year)s. Choose one of the years with "
+                "figures: %(years)s.",
+                year=text,
+                years=choose,
+            ),
+            field="year",
+        )
+    return text
 
 
 def validation(session: Session, user: User, year: str) -> tuple[dict[str, Any], dt.datetime, bool]:

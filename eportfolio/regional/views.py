@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from eportfolio.db import db, parse_id
@@ -17,6 +18,7 @@ from eportfolio.regional import report, services
 from eportfolio.regional.charts import bar_chart
 from eportfolio.regional.schemas import ModuleSchema
 from eportfolio.schemas import load
+from eportfolio.taxonomy_store.labels import shortage_name
 from eportfolio.validation.states import State
 from eportfolio.validation.views import case_state
 
@@ -107,26 +109,27 @@ def overview() -> str:
     )
 
 
+# A CSV file says what its page says, in the reader's language: the same catalogue entries.
 SUPPLY_COLUMNS = [
     ("ssyk4", "SSYK"),
-    ("label", "Yrkesgrupp"),
-    ("shortage", "Rekryteringsläge"),
-    ("needs", "Öppna behov"),
-    ("ads", "Annonser"),
-    ("ads_skane", "Annonser Skåne"),
-    ("targeting", "Siktar på yrket"),
-    ("qualified", "Når tröskeln"),
-    ("validated", "Validerade eller certifierade"),
+    ("label", _l("Occupation group")),
+    ("shortage", _l("Recruitment situation")),
+    ("needs", _l("Open needs")),
+    ("ads", _l("Job ads")),
+    ("ads_skane", _l("Job ads, Skåne")),
+    ("targeting", _l("Aiming for it")),
+    ("qualified", _l("At or above the threshold")),
+    ("validated", _l("Of those, validated")),
 ]
 GAP_COLUMNS = [
-    ("skill", "Begrepp"),
-    ("skill_label", "Kompetens"),
+    ("skill", _l("Concept")),
+    ("skill_label", _l("Skill")),
     ("ssyk4", "SSYK"),
-    ("group_label", "Yrkesgrupp"),
-    ("lifted", "Personer över tröskeln"),
-    ("modules", "Utbildning"),
+    ("group_label", _l("Occupation group")),
+    ("lifted", _l("People lifted over the threshold")),
+    ("modules", _l("Taught by")),
 ]
-COMPARE_COLUMNS = [("area", "Kod"), ("name", "Område"), *SUPPLY_COLUMNS]
+COMPARE_COLUMNS = [("area", _l("Code")), ("name", _l("Area")), *SUPPLY_COLUMNS]
 
 
 @bp.get("/regional/<any(supply, gaps, kommuner):table>.csv")
@@ -135,11 +138,14 @@ def download(table: str) -> Response:
     data, _at, _fresh = services.overview(db.session)
     area, group = _filters(data)
     if table == "supply":
-        body = report.to_csv(SUPPLY_COLUMNS, report.supply_rows(data, area, group, _lang()))
+        columns, rows = SUPPLY_COLUMNS, report.supply_rows(data, area, group, _lang())
     elif table == "gaps":
-        body = report.to_csv(GAP_COLUMNS, report.gap_rows(db.session, data, area, group, _lang()))
+        columns, rows = GAP_COLUMNS, report.gap_rows(db.session, data, area, group, _lang())
     else:
-        body = report.to_csv(COMPARE_COLUMNS, report.kommun_rows(data, group, _lang()))
+        columns, rows = COMPARE_COLUMNS, report.kommun_rows(data, group, _lang())
+    # "brist" is "shortage" in English, as on the page
+    rows = [{**r, "shortage": shortage_name(r["shortage"])} if "shortage" in r else r for r in rows]
+    body = report.to_csv([(key, str(title)) for key, title in columns], rows)
     return _csv(body, f"{table}-{area}{'-' + group if group else ''}.csv")
 
 
@@ -151,18 +157,10 @@ def _csv(body: str, name: str) -> Response:
     )
 
 
-def _year() -> str:
-    years = services.validation_years(db.session)
-    year = request.args.get("year") or years[0]
-    if year not in years:
-        abort(404)
-    return year
-
-
 @bp.get("/regional/validation")
 @access(VALIDATION)
 def validation() -> str:
-    year = _year()
+    year = services.validation_year(db.session, request.args.get("year"))
     data, computed_at, fresh = services.validation(db.session, current_user, year)
     councils = report.validation_rows(data["council"], data["states"], _lang())
     occupations = report.validation_rows(data["occupation"], data["states"], _lang())
@@ -186,6 +184,8 @@ def validation() -> str:
         year=year,
         years=services.validation_years(db.session),
         data=data,
+        columns=_throughput_columns(data["states"]),
+        stat_keys=[key for key, _title in THROUGHPUT_STATS],
         councils=councils,
         occupations=occupations,
         charts=charts,
@@ -204,27 +204,34 @@ def _year_trend() -> tuple[list[str], list[int | None]]:
     return labels, values
 
 
-VALIDATION_STATS = [
-    ("waiting_median", "Väntar, median dagar"),
-    ("waiting_p90", "Väntar, 90:e percentil dagar"),
-    ("decision_median", "Till beslut, median dagar"),
-    ("decision_p90", "Till beslut, 90:e percentil dagar"),
-    ("certification_rate", "Andel certifierade %"),
+THROUGHPUT_STATS = [
+    ("waiting_median", _l("Days waiting, median")),
+    ("waiting_p90", _l("Days waiting, 90th percentile")),
+    ("decision_median", _l("Days to decision, median")),
+    ("decision_p90", _l("Days to decision, 90th percentile")),
+    ("certification_rate", _l("Certified, %")),
 ]
+
+
+def _throughput_columns(states: list[str]) -> list[tuple[str, str]]:
+    """Name the throughput tables' columns alike on the page and in its CSV files."""
+    return [
+        ("label", _("Name")),
+        ("total", _("Cases")),
+        *[(s, case_state(State(s), for_learner=False)) for s in states],
+        *[(key, str(title)) for key, title in THROUGHPUT_STATS],
+    ]
 
 
 @bp.get("/regional/validation/<any(councils, occupations):table>.csv")
 @access(VALIDATION)
 def download_validation(table: str) -> Response:
-    year = _year()
+    year = services.validation_year(db.session, request.args.get("year"))
     data, _at, _fresh = services.validation(db.session, current_user, year)
     source = data["council"] if table == "councils" else data["occupation"]
-    columns = [("label", "Namn"), ("total", "Inlämnade totalt")]
-    with force_locale("sv"):  # the file's headers are Swedish, like the other columns
-        columns += [(s, case_state(State(s), for_learner=False)) for s in data["states"]]
-    columns += VALIDATION_STATS
+    rows = report.validation_rows(source, data["states"], _lang())
     return _csv(
-        report.to_csv(columns, report.validation_rows(source, data["states"])),
+        report.to_csv(_throughput_columns(data["states"]), rows),
         f"validering-{table}-{year}.csv",
     )
 
@@ -252,7 +259,7 @@ def training_csv() -> Response:
         {
             "name": m.name,
             "centre": m.organisation.name,
-            "skills": ", ".join(s.concept.label("sv") for s in m.skills),
+            "skills": ", ".join(s.concept.label(_lang()) for s in m.skills),
             "start": m.start_date.isoformat() if m.start_date else "",
             "length": m.length or "",
             "url": m.url or "",
@@ -260,12 +267,12 @@ def training_csv() -> Response:
         for m in catalogue.modules(db.session)
     ]
     columns = [
-        ("name", "Namn"),
-        ("centre", "Lärcentrum"),
-        ("skills", "Kompetenser"),
-        ("start", "Start"),
-        ("length", "Längd"),
-        ("url", "Länk"),
+        ("name", _("Module")),
+        ("centre", _("Lärcentrum")),
+        ("skills", _("Skills")),
+        ("start", _("Start")),
+        ("length", _("Length")),
+        ("url", _("Web address")),
     ]
     return _csv(report.to_csv(columns, rows), "utbildningar.csv")
 

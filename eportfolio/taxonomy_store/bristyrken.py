@@ -14,11 +14,13 @@ from eportfolio.audit import services as audit
 from eportfolio.db import utcnow
 from eportfolio.errors import Conflict, DomainError, NotFound, ValidationFailed
 from eportfolio.taxonomy_store.import_messages import explain
+from eportfolio.taxonomy_store.labels import area_name
 from eportfolio.taxonomy_store.models import Concept, DemandCount, ShortageAssessment
 from taxonomy import bristyrken as parse
 
 KEY = ("ssyk4", "occupation_ref", "area_kind", "area_code", "period")
 GROUP = ("ssyk4", "area_kind", "area_code", "period")  # what the form holds unique
+OCCUPATION = ("occupation_ref", "area_kind", "area_code", "period")
 
 
 def _key(row: Any, names: tuple[str, ...] = KEY) -> tuple[Any, ...]:
@@ -31,52 +33,123 @@ def import_assessments(
     *,
     source: str,
     actor_id: int | None = None,
+    absent: tuple[str, ...] = (),
 ) -> dict[str, int]:
-    """Upsert assessments by (occupation, area, period); returns counts added/updated.
+    """Upsert assessments by (occupation, area, period); return counts added/updated/replaced.
 
     A row naming no stored occupation updates the assessment of its SSYK group, area and
     period when there is exactly one (the form allows no second), so a list that says only
     ``7212`` changes the seed's ``seed:occ:svetsare`` instead of adding a twin nobody can edit.
+    A merged row (``A+B``, from ``merge_same_group``) takes the place of the assessments an
+    earlier import stored for ``A`` and ``B`` one by one, and a row with an SSYK code that of
+    the same occupation stored without one. Anything that would leave a group with a second
+    assessment is refused, naming it, before anything is written. ``absent`` names the values
+    the source does not have (Yrkesbarometer's file has no recruitment situation): a stored
+    one stays instead of being emptied.
     """
-    stored = list(session.scalars(select(ShortageAssessment)))
+    records = list(records)
+    _refuse_twins(records)
+    stored = list(session.scalars(select(ShortageAssessment).order_by(ShortageAssessment.id)))
     existing = {_key(a): a for a in stored}
     groups: dict[tuple[Any, ...], list[ShortageAssessment]] = {}
     for a in stored:
         if a.ssyk4:
             groups.setdefault(_key(a, GROUP), []).append(a)
-    written: set[int] = set()  # rows this import has set: two records never share one
-    added = updated = 0
-    for record in records:
-        values = asdict(record)
-        row = existing.get(_key(values))
-        twins = groups.get(_key(values, GROUP), []) if values["ssyk4"] else []
-        if row is None and len(twins) == 1 and id(twins[0]) not in written:
-            row = twins[0]
-            if values["occupation_ref"] == f"ssyk4:{values['ssyk4']}":
-                values["occupation_ref"] = row.occupation_ref  # keep the named occupation
+    plan = [_target(existing, groups, asdict(record)) for record in records]
+    added = updated = replaced = 0
+    for values, row, superseded in plan:
+        for old in superseded:
+            session.delete(old)
+            replaced += 1
         if row is None:
-            row = ShortageAssessment(**values, source=source, updated_by_id=actor_id)
-            session.add(row)
-            existing[_key(values)] = row
-            if values["ssyk4"]:
-                groups.setdefault(_key(values, GROUP), []).append(row)
+            session.add(ShortageAssessment(**values, source=source, updated_by_id=actor_id))
             added += 1
-        elif any(getattr(row, k) != v for k, v in values.items()):
+            continue
+        for k in absent:
+            values[k] = values[k] if values[k] is not None else getattr(row, k)
+        if any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
             row.source, row.updated_by_id, row.updated_at = source, actor_id, utcnow()
             updated += 1
-        written.add(id(row))
     session.flush()
-    if added or updated:
+    if added or updated or replaced:
         audit.record(
             session,
             "bristyrken.imported",
             actor_id=actor_id,
             subject_type="bristyrken",
-            data={"source": source, "added": added, "updated": updated},
+            data={"source": source, "added": added, "updated": updated, "replaced": replaced},
         )
-    return {"added": added, "updated": updated}
+    return {"added": added, "updated": updated, "replaced": replaced}
+
+
+def _refuse_twins(records: list[parse.ShortageAssessment]) -> None:
+    """Refuse two records of one occupation, or of one SSYK group, in one area and period."""
+    seen: dict[tuple[Any, ...], parse.ShortageAssessment] = {}
+    for record in records:
+        keys = {record.occupation_ref: ("occupation", *_key(record, OCCUPATION))}
+        if record.ssyk4:
+            keys[f"SSYK {record.ssyk4}"] = ("group", *_key(record, GROUP))
+        for what, key in keys.items():
+            if key in seen:
+                raise Conflict(
+                    _l(
+                        "Nothing was imported: %(what)s is there twice for %(area)s in "
+                        "%(period)s (%(names)s). Keep one of them.",
+                        what=what,
+                        area=area_name(record.area_kind, record.area_code),
+                        period=record.period,
+                        names=", ".join(_names([seen[key], record])),
+                    ),
+                    field="file",
+                )
+            seen[key] = record
+
+
+def _target(
+    existing: dict[tuple[Any, ...], ShortageAssessment],
+    groups: dict[tuple[Any, ...], list[ShortageAssessment]],
+    values: dict[str, Any],
+) -> tuple[dict[str, Any], ShortageAssessment | None, list[ShortageAssessment]]:
+    """Return the values, the stored row they change (None: a new one) and rows they replace."""
+    row = existing.get(_key(values))
+    if not values["ssyk4"]:
+        return values, row, []
+    twins = [t for t in groups.get(_key(values, GROUP), []) if t is not row]
+    parts = values["occupation_ref"].split(parse.MERGED_REF_SEPARATOR)
+    merged = [t for t in twins if len(parts) > 1 and t.occupation_ref in parts]
+    others = [t for t in twins if t not in merged]
+    # The same occupation's assessment, stored before its SSYK code was found by name.
+    uncoded = existing.get(_key({**values, "ssyk4": None}))
+    if row is None and merged:
+        row = merged.pop(0)
+    elif row is None and len(others) == 1:
+        row = others[0]
+        if values["occupation_ref"] == f"ssyk4:{values['ssyk4']}":
+            values["occupation_ref"] = row.occupation_ref  # keep the named occupation
+    elif row is None and others:
+        raise Conflict(
+            _l(
+                "Nothing was imported: SSYK %(code)s has %(count)s assessments for %(area)s in "
+                "%(period)s already (%(names)s), and the import cannot tell which one to "
+                "change. Keep one of them on the Bristyrken page, then import again.",
+                code=values["ssyk4"],
+                count=len(others),
+                area=area_name(values["area_kind"], values["area_code"]),
+                period=values["period"],
+                names=", ".join(_names(others)),
+            ),
+            field="file",
+        )
+    elif row is None:
+        row, uncoded = uncoded, None
+    superseded = merged + ([uncoded] if uncoded is not None else [])
+    return values, row, superseded
+
+
+def _names(rows: Iterable[Any]) -> list[str]:
+    return [r.occupation_label or r.occupation_ref for r in rows]
 
 
 def import_demand(
@@ -157,6 +230,35 @@ def get_assessment(session: Session, assessment_id: int) -> ShortageAssessment:
     return row
 
 
+def twins(
+    session: Session, group: Any, assessment_id: int | None = None
+) -> list[ShortageAssessment]:
+    """Return the other assessments of a row's (or form data's) SSYK group, area and period."""
+    ssyk4, area_kind, area_code, period = _key(group, GROUP)
+    if not ssyk4:
+        return []
+    query = select(ShortageAssessment).where(
+        ShortageAssessment.ssyk4 == ssyk4,
+        ShortageAssessment.area_kind == area_kind,
+        ShortageAssessment.area_code == area_code,
+        ShortageAssessment.period == period,
+        ShortageAssessment.id != (assessment_id or 0),
+    )
+    return list(session.scalars(query.order_by(ShortageAssessment.id)))
+
+
+def shared_groups(session: Session) -> set[tuple[str, str, str, str]]:
+    """Return the (SSYK group, area kind, area code, period) held by more than one assessment."""
+    columns = [getattr(ShortageAssessment, k) for k in GROUP]
+    query = (
+        select(*columns)
+        .where(ShortageAssessment.ssyk4.is_not(None))
+        .group_by(*columns)
+        .having(func.count() > 1)
+    )
+    return {(str(a), str(b), str(c), str(d)) for a, b, c, d in session.execute(query)}
+
+
 # SSYK 2012 has 429 unit groups (four digits). Codes are checked against the taxonomy only when
 # it holds them all (JobTech does): the seed's 51 groups would refuse real codes such as 2611.
 SSYK_UNIT_GROUPS = 429
@@ -184,16 +286,10 @@ def save_assessment(
     )
     if unknown_ssyk(session, {data["ssyk4"]}):
         raise ValidationFailed({"ssyk4": [_l("There is no SSYK 2012 group with that code.")]})
-    twin = session.scalar(
-        select(ShortageAssessment.id).where(
-            ShortageAssessment.ssyk4 == data["ssyk4"],
-            ShortageAssessment.area_kind == data["area_kind"],
-            ShortageAssessment.area_code == data["area_code"],
-            ShortageAssessment.period == data["period"],
-            ShortageAssessment.id != (row.id or 0),
-        )
-    )
-    if twin is not None:
+    # A second assessment of a group is refused; one that was there before this form (an
+    # older import stored some) must not stop either of them from being corrected.
+    moved = row.id is None or _key(row, GROUP) != _key(data, GROUP)
+    if moved and twins(session, data, row.id):
         raise Conflict(
             _l(
                 "There is already an assessment of this SSYK group for the area and period. "
@@ -201,9 +297,12 @@ def save_assessment(
             ),
             field="ssyk4",
         )
+    ref = data.get("occupation_ref")
+    if not ref and row.id is not None and row.ssyk4 == data["ssyk4"]:
+        ref = row.occupation_ref  # the form does not show it: keep the named occupation
     for k, v in data.items():
         setattr(row, k, v)
-    row.occupation_ref = data.get("occupation_ref") or f"ssyk4:{data['ssyk4']}"
+    row.occupation_ref = ref or f"ssyk4:{data['ssyk4']}"
     row.updated_by_id, row.updated_at = actor_id, utcnow()
     session.add(row)
     session.flush()

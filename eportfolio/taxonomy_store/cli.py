@@ -8,10 +8,12 @@ from typing import Any
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 from tqdm import tqdm
 
 from eportfolio.db import db
+from eportfolio.errors import DomainError
 from eportfolio.taxonomy_store import bristyrken as shortage
 from eportfolio.taxonomy_store.importer import import_taxonomy
 from eportfolio.taxonomy_store.models import Concept, ConceptLabel, ConceptRelation
@@ -21,6 +23,8 @@ from taxonomy import bristyrken as parse
 from taxonomy.ssyk_names import match_ssyk4
 
 taxonomy_cli = AppGroup("taxonomy", help="Taxonomy imports and statistics.")
+# What a format's files do not say: an import keeps what a coordinator stored for it.
+ABSENT = {"yrkesbarometer": ("recruitment",)}
 
 
 def _load(source: str, path: str | None, dangling: str = "error") -> Taxonomy:
@@ -105,9 +109,20 @@ def import_bristyrken_cmd(path: str, fmt: str, period: str | None) -> None:
         records = list(_bristyrken_records(Path(path), fmt, period))
     except TaxonomyFormatError as exc:
         raise click.ClickException(f"nothing imported: {exc}") from exc
-    with db.standalone() as session:
-        counts = shortage.import_assessments(session, records, source=fmt)
-    click.echo(f"bristyrken: {counts['added']} added, {counts['updated']} updated")
+    # A refusal names areas and what to do: in English, as the rest of the command line.
+    with force_locale("en"):
+        try:
+            with db.standalone() as session:
+                counts = shortage.import_assessments(
+                    session, records, source=fmt, absent=ABSENT.get(fmt, ())
+                )
+        except DomainError as exc:
+            raise click.ClickException(str(exc.message)) from exc
+    replaced = counts["replaced"]
+    click.echo(
+        f"bristyrken: {counts['added']} added, {counts['updated']} updated"
+        + (f", {replaced} replaced by the merged or coded assessment" if replaced else "")
+    )
 
 
 def _bristyrken_records(path: Path, fmt: str, period: str | None) -> list[parse.ShortageAssessment]:
@@ -126,7 +141,18 @@ def _bristyrken_records(path: Path, fmt: str, period: str | None) -> list[parse.
     by_ref = {ref: codes.get(name) for ref, name in names.items()}
     matched = sum(1 for code in by_ref.values() if code)
     click.echo(f"barometer occupations matched to SSYK-4 by name: {matched} of {len(by_ref)}")
-    return list(parse.iter_barometer_csv(long_csv, period=period, ssyk4=by_ref))
+    records, merged = parse.merge_same_group(
+        parse.iter_barometer_csv(long_csv, period=period, ssyk4=by_ref)
+    )
+    if merged:
+        click.echo(
+            "barometer occupations sharing an SSYK group, merged into one assessment per area "
+            "(with the strongest job opportunities and outlook among them):"
+        )
+        for group in merged:
+            together = ", ".join(group.occupation_labels)
+            click.echo(f"  {group.ssyk4}: {together} ({group.areas} areas)")
+    return records
 
 
 def ssyk_labels(session: Any) -> dict[str, str]:

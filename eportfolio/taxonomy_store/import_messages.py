@@ -57,6 +57,13 @@ _KNOWN: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"same occupation, area and period as line (?P<line>\d+)"),
         N_("The same occupation, area and period as line %(line)s."),
     ),
+    (
+        re.compile(r"ssyk4 '(?P<code>\d{4})' is on line (?P<line>\d+) already for this area .+"),
+        N_(
+            "SSYK %(code)s is on line %(line)s already for the same area and period. The list "
+            "holds one assessment per SSYK group, area and period: keep one of the lines."
+        ),
+    ),
 ]
 
 

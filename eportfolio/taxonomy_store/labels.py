@@ -32,12 +32,15 @@ WORDS: dict[str, Any] = {
 _LAN_NAMES = {code: name for name, code in LAN_CODES.items()}
 
 
+def shortage_name(value: str | None) -> str:
+    """Return a stored Yrkesbarometer value in the reader's language ("" when empty)."""
+    return str(WORDS.get(value, value)) if value else ""
+
+
 @pass_context  # never folded into the compiled template: the language differs per request
 def shortage_word(_context: Any, value: str | None) -> str:
     """Return a stored Yrkesbarometer value in the reader's language ("–" when empty)."""
-    if not value:
-        return "–"
-    return str(WORDS.get(value, value))
+    return shortage_name(value) or "–"
 
 
 def area_name(kind: str, code: str) -> str:

@@ -25,6 +25,7 @@ from eportfolio.taxonomy_store.schemas import (
     ExtractSchema,
 )
 from taxonomy.bristyrken import LAN_CODES
+from taxonomy.seed import seed_dir
 
 bp = Blueprint("taxonomy", __name__)
 bp.add_app_template_filter(labels.shortage_word, "shortage_word")
@@ -112,7 +113,13 @@ def bristyrken() -> Page:
         args = load(BristyrkenQuerySchema(), form)
     except DomainError as exc:
         return render_template(
-            "taxonomy/bristyrken.html", form=form, errors=exc.errors, rows=[], periods=[], names={}
+            "taxonomy/bristyrken.html",
+            form=form,
+            errors=exc.errors,
+            rows=[],
+            periods=[],
+            names={},
+            shared=set(),
         ), 422
     kind, code = shortage.area_filter(args["area"])
     rows = shortage.list_assessments(
@@ -129,6 +136,7 @@ def bristyrken() -> Page:
         rows=rows,
         periods=shortage.periods(db.session),
         names=_occupation_names(rows),
+        shared=shortage.shared_groups(db.session),
     )
 
 
@@ -197,6 +205,7 @@ def _assessment_page(form: dict[str, Any], errors: dict[str, Any], row: Any) -> 
         row=row,
         lan=sorted((code, name) for name, code in LAN_CODES.items()),
         kommuner=kommuner,
+        twins=shortage.twins(db.session, row, row.id) if row else [],
     )
 
 
@@ -218,6 +227,18 @@ def delete_assessment(assessment_id: int) -> Response:
     shortage.delete_assessment(db.session, assessment_id, current_user.id)
     flash(_("The assessment has been removed."), "success")
     return redirect(url_for("taxonomy.bristyrken"))  # type: ignore[return-value]
+
+
+@bp.get("/bristyrken/template.csv")
+@access(EDIT)
+def assessment_template() -> Response:
+    """The CSV template the import page asks for, with two example rows."""
+    body = seed_dir().joinpath("bristyrken_template.csv").read_bytes()
+    return Response(
+        "\ufeff".encode() + body,  # Excel reads UTF-8 only with the mark; the import skips it
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="bristyrken-mall.csv"'},
+    )
 
 
 @bp.route("/bristyrken/import", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from eportfolio.credentials import services as credentials
@@ -216,7 +217,7 @@ STATE_NAMES = {
     State.IN_ASSESSMENT: _l("In assessment"),
     State.AWAITING_LEARNER: _l("Waiting for you to add evidence"),
     State.ASSESSED: _l("Assessed, waiting for the chair"),
-    State.CERTIFIED: _l("Certified"),
+    State.CERTIFIED: lazy_pgettext("case state", "Certified"),  # "Certifierat", as the others
     State.NOT_CERTIFIED: _l("Not certified"),
     State.WITHDRAWN: _l("Withdrawn by the learner"),
     State.REASSESSMENT_REQUESTED: _l("Omprövning requested"),

@@ -35,6 +35,8 @@ def safe_next(target: str | None, default: str = "/") -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):  # a header cannot hold a line break
+        return default
     return target
 
 

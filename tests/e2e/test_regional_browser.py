@@ -95,7 +95,7 @@ def test_coordinator_filters_downloads_and_chart_matches_table(
     assert download.suggested_filename == "gaps-1293-7212.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     csv_rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert {r["Kompetens"]: r["Personer över tröskeln"] for r in csv_rows} == rows
+    assert {r["Kompetens"]: r["Personer som når över tröskeln"] for r in csv_rows} == rows
     assert all(r["Yrkesgrupp"].startswith("7212") for r in csv_rows)
     context.close()
 

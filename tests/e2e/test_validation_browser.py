@@ -147,7 +147,7 @@ def test_two_skills_to_a_revoked_credential(tab: Any, tmp_path: Any) -> None:
     page.goto(case_url)
     assert_accessible(page)
     act(page, "certify")
-    assert "Certifierad" in page.content()
+    assert "Certifierat" in page.content()
 
     log_in(page, LEARNER)
     page.goto(case_url)

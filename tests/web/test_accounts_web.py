@@ -490,6 +490,9 @@ def test_language_switch_works_without_javascript(client: FlaskClient) -> None:
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="en"' in html and "Forgot your password?" in html
     assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
+    # A line break in the address would split the Location header: it was a 500.
+    broken = client.get("/lang/sv", query_string={"next": "/a\rb"})
+    assert broken.status_code == 302 and broken.headers["Location"] == "/"
 
 
 def test_the_language_chosen_with_the_switch_stays_on_registering_and_saving(

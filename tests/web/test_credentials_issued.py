@@ -243,6 +243,26 @@ def test_a_file_too_large_to_verify_is_called_too_large(client: FlaskClient) -> 
     assert pasted.status_code == 422 and "Texten är större än 1 MB." in pasted.text
 
 
+def test_the_api_says_a_credential_is_too_large_as_the_page_does(client: FlaskClient) -> None:
+    """Not 422 "longer than maximum length": 413 and what to check, documented as such."""
+    big = "x" * 1_000_001
+    answer = client.post("/api/v1/verify", json={"credential": big})
+    assert answer.status_code == 413 and answer.mimetype == "application/problem+json"
+    detail = answer.get_json()["detail"]
+    assert detail.startswith("Intyget är större än 1 MB. Ett intyg är mycket mindre")
+    assert answer.get_json()["errors"] == {"credential": [detail]}
+    client.get("/lang/en")
+    english = client.post("/api/v1/verify", json={"credential": big}).get_json()["detail"]
+    assert english.startswith("The credential is larger than 1 MB.")
+    assert client.post("/api/v1/verify", json={"credential": big[:-1]}).status_code == 200
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/verify"]["post"]
+    assert "1,000,000 characters is answered with 413" in operation["description"]
+    name = operation["responses"]["413"]["$ref"].rsplit("/", 1)[-1]
+    too_large = spec["components"]["responses"][name]
+    assert list(too_large["content"]) == ["application/problem+json"]
+
+
 def test_holder_downloads_jwt_and_printable_certificate_with_qr(
     client: FlaskClient, w: VWorld, issued: IssuedCredential, db_session: Session
 ) -> None:

@@ -141,6 +141,10 @@ MATRIX: dict[tuple[str, str], tuple[Url, dict[str, int]]] = {
         lambda w: f"/bristyrken/{w.assessment_id}/delete",
         only(("coordinator", "admin"), 302),
     ),
+    ("taxonomy.assessment_template", "GET"): (
+        "/bristyrken/template.csv",
+        only(("coordinator", "admin"), 200),
+    ),
     ("taxonomy.import_assessments", "GET"): (
         "/bristyrken/import",
         only(("coordinator", "admin"), 200),

@@ -80,11 +80,80 @@ def test_a_withdrawn_case_reads_alike_on_the_page_and_in_the_csv(
     login(client, create_user("coordinator"))
     html = client.get("/regional/validation?year=2026").text
     header = client.get("/regional/validation/councils.csv?year=2026").text.splitlines()[0]
-    assert ">Tillbakadraget av den sökande</th>" in html and "Återkallat" not in html
-    assert "Tillbakadraget av den sökande" in header
+    assert ">Tillbakadraget av deltagaren</th>" in html and "Återkallat" not in html
+    assert "Tillbakadraget av deltagaren" in header
     client.get("/lang/en")
     english = client.get("/regional/validation?year=2026").text
     assert ">Withdrawn by the learner</th>" in english
+
+
+def _headings(html: str, table: str) -> list[str]:
+    head = html[html.index(f'id="table-{table}"') :]
+    return re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', head[: head.index("</thead>")])
+
+
+def _csv_header(client: Any, url: str) -> list[str]:
+    return client.get(url).text.lstrip("\ufeff").splitlines()[0].split(";")
+
+
+@pytest.mark.parametrize(("lang", "submitted"), [("sv", "Inskickat"), ("en", "Submitted")])
+def test_the_validation_page_and_its_csv_name_each_column_alike(
+    client: Any, create_user: Any, two_councils: dict[str, Any], lang: str, submitted: str
+) -> None:
+    """The page said "Inlämnade, väntar" where its file said "Inskickat" for the same state."""
+    login(client, create_user("coordinator"))
+    client.get(f"/lang/{lang}")
+    html = client.get("/regional/validation?year=2026").text
+    for table in ("councils", "occupations"):
+        header = _csv_header(client, f"/regional/validation/{table}.csv?year=2026")
+        assert _headings(html, table) == header
+    assert submitted in header
+    # The states read as everywhere else in validation (the queue's filter, for one).
+    from eportfolio.validation.states import State
+    from eportfolio.validation.views import case_state
+
+    with client.application.test_request_context(headers={"Cookie": f"lang={lang}"}):
+        names = [case_state(s, for_learner=False) for s in State if s != State.DRAFT]
+    assert set(names) <= set(header)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_overview_csv_files_use_the_page_s_words(
+    client: Any, db_session: Any, create_user: Any, lang: str
+) -> None:
+    rw.build(db_session, create_user)
+    login(client, create_user("coordinator"))
+    client.get(f"/lang/{lang}")
+    html = client.get("/regional?kommun=1273&group=7212").text
+    supply = _csv_header(client, "/regional/supply.csv?kommun=1273&group=7212")
+    assert supply[1:] == _headings(html, "supply")  # the file adds the bare SSYK code
+    gaps = _csv_header(client, "/regional/gaps.csv?kommun=1273&group=7212")
+    assert [gaps[1], *gaps[3:]] == _headings(html, "gaps")  # and the concept's id
+    row = client.get("/regional/supply.csv?group=7212").text.splitlines()[1].split(";")
+    assert row[2] == {"sv": "brist", "en": "shortage"}[lang]
+
+
+def test_a_year_that_is_not_one_or_has_no_figures_is_named(
+    client: Any, create_user: Any, two_councils: dict[str, Any]
+) -> None:
+    """Not "the page could not be found": what is wrong with the year, and which years exist."""
+    login(client, create_user("coordinator"))
+    word = client.get("/regional/validation?year=förra")
+    assert word.status_code == 400
+    assert "”förra” är inte ett år. Välj ett av de år som har siffror: 2026." in word.text
+    digits = client.get("/regional/validation/councils.csv?year=٢٠٢٦")  # not ASCII digits
+    assert digits.status_code == 400 and "”٢٠٢٦” är inte ett år" in digits.text
+    early = client.get("/regional/validation?year=1999")
+    assert early.status_code == 404
+    assert "Inga valideringsärenden lämnades in 1999." in early.text and "2026" in early.text
+    api = client.get("/api/v1/regional/validation?year=1999")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    assert api.get_json()["detail"].startswith("Inga valideringsärenden lämnades in 1999.")
+    assert api.get_json()["errors"] == {"year": [api.get_json()["detail"]]}
+    assert client.get("/api/v1/regional/validation?year=٢٠٢٦").status_code == 422
+    client.get("/lang/en")
+    english = client.get("/regional/validation?year=3000").text
+    assert "No validation cases were submitted in 3000." in english
 
 
 def test_the_api_names_an_unknown_kommun_or_group(client: Any, create_user: Any) -> None:
@@ -114,7 +183,7 @@ def test_overview_filters_and_csv_agree_with_the_table(
     body = client.get("/regional/gaps.csv?kommun=1273&group=7212").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     assert [r["Kompetens"] for r in rows] == skills
-    assert [r["Personer över tröskeln"] for r in rows] == counts
+    assert [r["Personer som når över tröskeln"] for r in rows] == counts
     assert "TIG-svetsning" in skills
     api = client.get("/api/v1/regional/gaps?kommun=1273&group=7212").get_json()
     assert [r["skill_label"] for r in api["rows"]] == skills

@@ -343,3 +343,70 @@ def test_an_upload_updates_the_groups_assessment_and_leaves_it_editable(
     assert [(r.occupation_ref, r.recruitment) for r in found] == [("seed:occ:svetsare", "balans")]
     form = {"ssyk4": "7212", "area": "kommun:1256", "period": "2025-1", "recruitment": "brist"}
     assert post_form(client, f"/bristyrken/{found[0].id}/edit", form).status_code == 302
+
+
+def test_an_upload_naming_one_ssyk_group_twice_says_which_lines_and_saves_nothing(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    """Two occupations of SSYK 8332 for one area and period: the form could edit neither."""
+    login(client, create_user("coordinator"))
+    rows = (
+        "ssyk4,occupation_label,area_kind,area_code,period,job_opportunities,outlook_5y,"
+        "recruitment,occupation_ref\n"
+        "8332,Lastbilsförare,lan,12,2031-1,stora,,brist,seed:occ:lastbilsforare\n"
+        "7212,Svetsare,lan,12,2031-1,stora,,brist,\n"
+        "8332,Fjärrbilsförare,lan,12,2031-1,medelstora,,balans,af:fjarrbilsforare\n"
+    )
+    token = csrf_token(client, "/bristyrken/import")
+    response = client.post(
+        "/bristyrken/import",
+        data={"csrf_token": token, "file": (io.BytesIO(rows.encode()), "lista.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "rad 4: SSYK 8332 finns redan på rad 2 för samma område och period." in response.text
+    assert db_session.scalar(select(func.count()).select_from(ShortageAssessment)) == 0
+
+
+def _twin(session: Session, ref: str, label: str, jobs: str) -> ShortageAssessment:
+    row = ShortageAssessment(
+        ssyk4="8332",
+        occupation_ref=ref,
+        occupation_label=label,
+        area_kind="lan",
+        area_code="12",
+        period="2025-1",
+        job_opportunities=jobs,
+        source="yrkesbarometer",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def test_twins_an_older_import_stored_are_shown_and_each_can_be_corrected(
+    client: FlaskClient, create_user: Any, db_session: Session
+) -> None:
+    truck = _twin(db_session, "zGjD_M5a_HCX", "Lastbilsförare", "medelstora")
+    long_haul = _twin(db_session, "MVsT_wqw_KkM", "Fjärrbilsförare", "stora")
+    login(client, create_user("coordinator"))
+    listing = client.get("/bristyrken?area=12").text
+    assert "En SSYK-grupp har mer än en bedömning för samma område och period." in listing
+    assert listing.count('<span class="tag">dubblett</span>') == 2
+    page = client.get(f"/bristyrken/{truck.id}/edit").text
+    assert "SSYK 8332 har en bedömning till för Skåne län under 2025-1." in page
+    assert f'href="/bristyrken/{long_haul.id}/edit">Fjärrbilsförare</a>' in page
+    # Saving either one is no longer refused for the other one being there.
+    form = {"ssyk4": "8332", "area": "lan:12", "period": "2025-1", "job_opportunities": "stora"}
+    saved = post_form(client, f"/bristyrken/{truck.id}/edit", form)
+    assert saved.status_code == 302, saved.text
+    db_session.refresh(truck)
+    assert (truck.job_opportunities, truck.occupation_ref) == ("stora", "zGjD_M5a_HCX")
+    # Moving one into a group that already has an assessment is still refused.
+    _twin(db_session, "other", "Budbilsförare", "små").ssyk4 = "8331"
+    db_session.flush()
+    moved = post_form(client, f"/bristyrken/{truck.id}/edit", form | {"ssyk4": "8331"})
+    assert moved.status_code == 422 and "Ändra den i stället" in moved.text
+    # Removing one leaves the other editable and the list without the warning.
+    post_form(client, f"/bristyrken/{long_haul.id}/delete", {}, token_from="/bristyrken/new")
+    assert "dubblett" not in client.get("/bristyrken?area=12").text

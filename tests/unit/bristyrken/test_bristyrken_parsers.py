@@ -102,6 +102,34 @@ def test_bad_values_name_their_line(tmp_path: Path, bad_row: str, words: str) ->
     assert words in error.message
 
 
+def test_two_occupations_of_one_ssyk_group_in_one_area_and_period_name_both_lines(
+    tmp_path: Path,
+) -> None:
+    """Matching joins on the code, and the form keeps one: the second line is the mistake."""
+    header = HEADER + ",occupation_ref"
+    error = _error(
+        _write(
+            tmp_path,
+            header,
+            "8332,Lastbilsförare,lan,12,2025-1,stora,,,seed:occ:lastbilsforare",
+            GOOD + ",",
+            "8332,Fjärrbilsförare,lan,12,2025-1,medelstora,,,af:fjarrbil",
+        )
+    )
+    assert error.line == 4
+    assert error.message.startswith("ssyk4 '8332' is on line 2 already for this area and period")
+    # Another area or period is another assessment.
+    rows = _write(
+        tmp_path,
+        header,
+        "8332,Lastbilsförare,lan,12,2025-1,stora,,,seed:occ:lastbilsforare",
+        "8332,Fjärrbilsförare,kommun,1290,2025-1,medelstora,,,af:fjarrbil",
+        "8332,Fjärrbilsförare,lan,12,2026-1,medelstora,,,af:fjarrbil",
+        name="other.csv",
+    )
+    assert len(list(iter_bristyrken_csv(rows))) == 3
+
+
 def test_missing_column(tmp_path: Path) -> None:
     header = HEADER.replace(",recruitment", "")
     error = _error(_write(tmp_path, header, "5321,X,kommun,1290,2025-1,stora,öka"))
