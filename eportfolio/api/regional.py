@@ -13,7 +13,7 @@ from marshmallow import RAISE, Schema, fields
 
 from eportfolio.api.openapi import Blueprint
 from eportfolio.db import db
-from eportfolio.errors import DomainError, NotFound
+from eportfolio.errors import DomainError
 from eportfolio.permissions import Permission, require, requires
 from eportfolio.regional import modules as catalogue
 from eportfolio.regional import report, services
@@ -120,27 +120,6 @@ def _lang() -> str:
     return str(get_locale())
 
 
-def _filters(data: dict[str, Any], args: dict[str, Any]) -> tuple[str, str | None]:
-    # An unknown kommun or group is a 404, so the operations using this document one; it names
-    # what was not found, as a mistyped kommunkod would otherwise read as a wrong address.
-    area = args.get("kommun") or report.REGION
-    if area != report.REGION and area not in data["kommuner"]:
-        raise NotFound(
-            _l(
-                "No kommun in Skåne Nordost has the code %(code)s. Use one of %(codes)s.",
-                code=area,
-                codes=", ".join(data["kommuner"]),
-            ),
-            field="kommun",
-        )
-    group = args.get("group") or None
-    if group is not None and group not in data["groups"]:
-        raise NotFound(
-            _l("The overview has no occupation group %(group)s.", group=group), field="group"
-        )
-    return area, group
-
-
 @blp.route("/regional/overview")
 class Overview(MethodView):
     access_rule = requires(Permission.REGIONAL_OVERVIEW_VIEW)
@@ -152,7 +131,7 @@ class Overview(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Demand beside supply per occupation group, for a kommun or the region (SKNO)."""
         data, at, fresh = services.overview(db.session)
-        area, group = _filters(data, args)
+        area, group = services.overview_filters(data, args.get("kommun"), args.get("group"))
         return {
             "area": area,
             "group": group,
@@ -176,7 +155,7 @@ class Gaps(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Missing skills ranked by the people each would lift over the threshold."""
         data, _at, _fresh = services.overview(db.session)
-        area, group = _filters(data, args)
+        area, group = services.overview_filters(data, args.get("kommun"), args.get("group"))
         return {
             "area": area,
             "group": group,

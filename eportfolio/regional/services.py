@@ -18,7 +18,7 @@ from eportfolio.errors import DomainError, NotFound
 from eportfolio.matching_index.models import MatchingChange
 from eportfolio.permissions import Forbidden, can
 from eportfolio.portfolios.models import Portfolio, SkillClaim, TargetOccupation
-from eportfolio.regional import supply, throughput
+from eportfolio.regional import report, supply, throughput
 from eportfolio.regional.models import RegionalSnapshot
 from eportfolio.taxonomy_store.models import Concept, DemandCount, ShortageAssessment
 
@@ -145,6 +145,32 @@ def overview(session: Session) -> tuple[dict[str, Any], dt.datetime, bool]:
             session, float(_setting("REGIONAL_THRESHOLD", 60)), float(_setting("REGIONAL_NEAR", 20))
         ),
     )
+
+
+def overview_filters(
+    data: dict[str, Any], kommun: str | None, group: str | None
+) -> tuple[str, str | None]:
+    """Return the overview's area and occupation group as asked; an unknown one is a 404.
+
+    The message names what was not found: a mistyped kommunkod would otherwise read as a
+    wrong address.
+    """
+    area = kommun or report.REGION
+    if area != report.REGION and area not in data["kommuner"]:
+        raise NotFound(
+            _l(
+                "No kommun in Skåne Nordost has the code %(code)s. Use one of %(codes)s.",
+                code=area,
+                codes=", ".join(data["kommuner"]),
+            ),
+            field="kommun",
+        )
+    group = group or None
+    if group is not None and group not in data["groups"]:
+        raise NotFound(
+            _l("The overview has no occupation group %(group)s.", group=group), field="group"
+        )
+    return area, group
 
 
 def validation_years(session: Session) -> list[str]:

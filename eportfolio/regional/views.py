@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from eportfolio.db import db, parse_id
-from eportfolio.errors import DomainError
+from eportfolio.errors import DomainError, NotFound
 from eportfolio.permissions import Permission, access, requires
 from eportfolio.regional import modules as catalogue
 from eportfolio.regional import report, services
@@ -33,22 +33,23 @@ def _lang() -> str:
     return str(get_locale())
 
 
-def _filters(data: dict[str, Any]) -> tuple[str, str | None]:
-    """The chosen area and group; anything unknown falls back to the whole region."""
-    area = request.args.get("kommun") or report.REGION
-    if area not in data["kommuner"]:
-        area = report.REGION
-    group = request.args.get("group") or None
-    if group not in data["groups"]:
-        group = None
-    return area, group
+def _filters(data: dict[str, Any]) -> tuple[str, str | None, Any]:
+    """The chosen area and group, and what was not found; the page shows the whole region
+    then (a stale bookmark still opens), saying why."""
+    try:
+        area, group = services.overview_filters(
+            data, request.args.get("kommun"), request.args.get("group")
+        )
+    except NotFound as exc:
+        return report.REGION, None, exc.message
+    return area, group, None
 
 
 @bp.get("/regional")
 @access(OVERVIEW)
 def overview() -> str:
     data, computed_at, fresh = services.overview(db.session)
-    area, group = _filters(data)
+    area, group, unknown = _filters(data)
     lang = _lang()
     rows = report.supply_rows(data, area, group, lang)
     gaps = report.gap_rows(db.session, data, area, group, lang)
@@ -94,6 +95,7 @@ def overview() -> str:
     return render_template(
         "regional/overview.html",
         data=data,
+        unknown=unknown,
         area=area,
         group=group,
         rows=rows,
@@ -136,7 +138,10 @@ COMPARE_COLUMNS = [("area", _l("Code")), ("name", _l("Area")), *SUPPLY_COLUMNS]
 @access(OVERVIEW)
 def download(table: str) -> Response:
     data, _at, _fresh = services.overview(db.session)
-    area, group = _filters(data)
+    # A file is named after its filter: one for an unknown filter is refused, not replaced.
+    area, group = services.overview_filters(
+        data, request.args.get("kommun"), request.args.get("group")
+    )
     if table == "supply":
         columns, rows = SUPPLY_COLUMNS, report.supply_rows(data, area, group, _lang())
     elif table == "gaps":

@@ -190,6 +190,22 @@ def test_overview_filters_and_csv_agree_with_the_table(
     assert client.get("/api/v1/regional/gaps?kommun=9999").status_code == 404
 
 
+def test_an_unknown_kommun_or_group_on_the_page_is_named_not_silently_replaced(
+    client: Any, db_session: Any, create_user: Any
+) -> None:
+    """A stale bookmark opens the whole region, saying why; its CSV link is refused."""
+    rw.build(db_session, create_user)
+    login(client, create_user("coordinator"))
+    page = client.get("/regional?kommun=9999&group=7212")
+    assert page.status_code == 200
+    assert "Ingen kommun i Skåne Nordost har koden 9999." in page.text
+    assert "Visar hela Skåne Nordost och alla yrkesgrupper i stället." in page.text
+    assert "Översikten har ingen yrkesgrupp 0000." in client.get("/regional?group=0000").text
+    assert "har koden" not in client.get("/regional?kommun=1273&group=7212").text
+    refused = client.get("/regional/gaps.csv?kommun=9999")
+    assert refused.status_code == 404 and "Ingen kommun i Skåne Nordost" in refused.text
+
+
 def test_a_small_count_shows_as_less_than_five(
     client: Any, db_session: Any, create_user: Any
 ) -> None:
