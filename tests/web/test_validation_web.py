@@ -593,3 +593,45 @@ def test_a_too_long_rationale_is_called_too_long(
         token_from=f"/validation/cases/{case.id}",
     )
     assert "Skriv motiveringen till beslutet." in empty.text
+
+
+def test_a_case_goes_back_to_the_queue_when_its_assessor_becomes_javig_unsaid(
+    app: Flask, db_session: Session, w: VWorld, create_org: Any, create_user: Callable[..., Any]
+) -> None:
+    """The learner starts a job where the assessor works after he took the case. He was no
+    longer the case assessor, yet the case stayed his: nobody could take it and it never moved.
+    It now goes back to the queue as if he had declared jäv, and the learner is told nothing."""
+    from eportfolio.accounts.models import Membership, Role
+
+    employer = create_org("employer", name="Hässleholms Plåt AB")
+    db_session.add(
+        Membership(user_id=w.assessor.id, organisation_id=employer.id, role=Role.EMPLOYER)
+    )
+    db_session.flush()
+    db_session.refresh(w.assessor)
+    case = _taken(app, db_session, w)
+    _assess_first(app, w, case)
+
+    learner = as_user(app, w.learner)
+    job = {"occupation_text": "Svetsare", "employer_name": "hässleholms plåt ab ", "ongoing": "on"}
+    saved = post_form(learner, "/portfolio/experience/new", {**job, "start": "2025-06"})
+    assert saved.status_code == 302
+    for page in (learner.get(saved.headers["Location"]).text, learner.get("/notifications").text):
+        assert "jäv" not in page.lower() and w.assessor.display_name not in page
+    mine = learner.get(f"/validation/cases/{case.id}").text
+    assert '<strong class="tag">Inskickat</strong>' in mine
+    assert "jäv" not in mine.lower() and w.assessor.display_name not in mine
+
+    assessor = as_user(app, w.assessor)
+    assert assessor.get(f"/validation/cases/{case.id}").status_code == 404
+    assert f"/validation/cases/{case.id}" not in assessor.get("/validation/queue").text
+
+    other = as_user(app, w.assessor2)
+    assert f"Ta ärende {case.id}" in other.get("/validation/queue").text
+    handed = other.get(f"/api/v1/validation/cases/{case.id}").get_json()
+    assert handed["state"] == "submitted" and handed["assessor_id"] is None
+    assert all(c["decision"] is None for c in handed["claims"])  # his judgement is gone
+
+    admin = as_user(app, create_user("admin"))
+    log = admin.get("/admin/audit", query_string={"action": "validation.case.release"}).text
+    assert "conflict_detected" in log
