@@ -20,5 +20,5 @@ def hand_on_conflicted_cmd() -> None:
     # Every write that makes an assessor jävig hands his cases on; this catches what earlier
     # releases left behind.
     with db.standalone() as session:
-        handed = [str(case.id) for case in handover.hand_on_conflicted(session)]
+        handed = [str(case.number) for case in handover.hand_on_conflicted(session)]
     click.echo(f"validation: {len(handed)} cases handed on {' '.join(handed)}".rstrip())

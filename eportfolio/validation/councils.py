@@ -72,7 +72,7 @@ def notify_assessors(session: Session, case: ValidationCase, kind: str = "case_i
     """Tell the council's assessors who may take the case that it waits in the queue."""
     for assessor in council_members(session, case.council_id, Role.ASSESSOR):
         if assessor.id != case.learner_id and assessor.id not in (case.past_assessor_ids or []):
-            notify(session, assessor, kind, {"case": case.id}, "/validation/queue")
+            notify(session, assessor, kind, {"case": case.number}, "/validation/queue")
 
 
 def save_council(
@@ -198,14 +198,14 @@ def remove_member(session: Session, actor: User, council_id: int, membership_id:
                 .order_by(ValidationCase.id)
             )
         )
-        assessing = [c.id for c in held if c.state is State.IN_ASSESSMENT]
+        assessing = [str(c.number) for c in held if c.state is State.IN_ASSESSMENT]
         if assessing:
             raise NotAllowed(
                 _l(
                     "%(name)s is assessing cases in this council (%(cases)s). They must release "
                     "or conclude them before they can be removed.",
                     name=membership.user.display_name,
-                    cases=", ".join(str(i) for i in assessing),
+                    cases=", ".join(assessing),
                 ),
                 field=f"member-{membership_id}",
             )

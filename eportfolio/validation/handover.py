@@ -88,7 +88,7 @@ def hand_on(session: Session, case: ValidationCase, *, actor_id: int | None, rea
         # He did not hand it on himself: tell him where it went, and nothing about why.
         assessor = session.get(User, assessor_id)
         if assessor is not None:
-            notify(session, assessor, "case_handed_on", {"case": case.id}, "/validation/queue")
+            notify(session, assessor, "case_handed_on", {"case": case.number}, "/validation/queue")
     session.flush()
     return True
 

@@ -21,7 +21,7 @@ from eportfolio.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from eportfolio.notifications.services import notify
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.taxonomy_store.models import Concept
-from eportfolio.validation import councils, handover, snapshot
+from eportfolio.validation import councils, handover, registration, snapshot
 from eportfolio.validation.models import CaseClaim, ValidationCase
 from eportfolio.validation.states import QUEUE_STATES, Action, Part, State, find
 
@@ -165,13 +165,16 @@ def transition(
         raise Conflict(_l("Someone else changed this case just now. Look at it again."))
     session.refresh(case)
     _after(session, user, case, action, reason)
+    data: dict[str, Any] = {"from": step.source.value, "to": target.value, "reason": reason}
+    if action is Action.SUBMIT:
+        data["number"] = case.number  # the registration is part of the record
     audit.record(
         session,
         f"validation.case.{action.value}",
         actor_id=user.id,
         subject_type="validation_case",
         subject_id=case.id,
-        data={"from": step.source.value, "to": target.value, "reason": reason},
+        data=data,
     )
     session.flush()
     return case
@@ -229,10 +232,10 @@ def _check_preconditions(
 def _after(session: Session, user: User, case: ValidationCase, action: Action, reason: str) -> None:
     """Do what each move entails besides the state: freeze, notify, decide, issue."""
     link = f"/validation/cases/{case.id}"
-    params = {"case": case.id}
+    params = {"case": case.number}
     if action is Action.SUBMIT:
         snapshot.freeze(session, case)
-        case.submitted_at = utcnow()
+        registration.register(session, case)  # its number, and the moment it was sent
         councils.notify_assessors(session, case)
     elif action is Action.TAKE:
         notify(session, case.learner, "case_taken", params, link)
