@@ -131,7 +131,8 @@ def register(app: Flask) -> None:
     from eportfolio.matching_index.cli import matching_cli
     from eportfolio.regional.cli import regional_cli
     from eportfolio.taxonomy_store.cli import taxonomy_cli
+    from eportfolio.validation.cli import validation_cli
 
     groups = (db_cli, users_cli, audit_cli, demo_cli, i18n_cli, taxonomy_cli, regional_cli)
-    for group in (*groups, matching_cli):
+    for group in (*groups, matching_cli, validation_cli):
         app.cli.add_command(group)

@@ -135,6 +135,12 @@ def grant_role(
     membership = Membership(user=user, organisation=organisation, role=role)
     session.add(membership)
     session.flush()
+    if organisation is not None:
+        # Sharing an organisation makes an assessor jävig: such a case goes to another one.
+        from eportfolio.validation.handover import hand_on_conflicted  # it builds on accounts
+
+        hand_on_conflicted(session, learner_id=user.id)
+        hand_on_conflicted(session, assessor_ids=[user.id])
     audit.record(
         session,
         "role.granted",

@@ -48,6 +48,16 @@ def ensure_head(session: Session) -> None:
         session.flush()
 
 
+def take_lock(session: Session) -> None:
+    """Take the log's write lock now, for a caller about to lock something of its own.
+
+    Every write appends to the log, so this lock is everyone's; taking it before one's own keeps
+    the two in the same order for every caller, and they queue instead of deadlocking.
+    """
+    ensure_head(session)
+    session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
+
+
 def record(
     session: Session,
     action: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     DateTime,
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eportfolio.accounts.models import Organisation
 from eportfolio.db import Base, intpk, timestamp, utcnow
+
+if TYPE_CHECKING:
+    from eportfolio.validation.models import ValidationCase
 
 
 class StatusList(Base):
@@ -59,3 +63,4 @@ class IssuedCredential(Base):
     created_at: Mapped[timestamp]
 
     council: Mapped[Organisation] = relationship(lazy="joined")
+    case: Mapped[ValidationCase | None] = relationship()

@@ -251,7 +251,7 @@ def _revoke(session: Session, user: User, issued: IssuedCredential, reason: str)
             session,
             case.learner,
             "credential_revoked",
-            {"case": case.id},
+            {"case": case.number},
             f"/validation/cases/{case.id}",
         )
 

@@ -26,6 +26,10 @@ MESSAGES: dict[str, Any] = {
     "case_not_certified": _l("Validation case %(case)s ended without certification."),
     "credential_revoked": _l("A credential from validation case %(case)s has been revoked."),
     "reassessment_requested": _l("Validation case %(case)s waits for a new assessment."),
+    "case_handed_on": _l(
+        "Validation case %(case)s is no longer yours to assess: another assessor of the council "
+        "takes it on."
+    ),
     "organisation_approved": _l(
         "%(organisation)s is approved: you can now describe competence needs and meet candidates."
     ),

@@ -182,6 +182,10 @@ def save_experience(
     if experience_id is None:
         portfolio.experiences.append(item)
     session.flush()
+    # A job where her assessor works makes him jävig: her case goes to another assessor.
+    from eportfolio.validation.handover import hand_on_conflicted  # validation builds on this
+
+    hand_on_conflicted(session, learner_id=portfolio.user_id)
     _log(session, actor, portfolio, "experience.saved", item.id)
     return item
 

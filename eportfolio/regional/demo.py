@@ -13,6 +13,7 @@ import random
 import secrets
 import time
 from collections import defaultdict
+from typing import Any
 
 import click
 from sqlalchemy import func, insert, select
@@ -291,6 +292,7 @@ def _cases(
     n: int,
 ) -> int:
     try:
+        from eportfolio.validation import registration
         from eportfolio.validation.models import ValidationCase
         from eportfolio.validation.states import State
     except ImportError:  # pragma: no cover - before the validation workflow lands
@@ -333,6 +335,14 @@ def _cases(
                 "updated_at": decided or submitted,
             }
         )
+    # Diarienummer in the order the cases were sent, one block of each council's series a year.
+    series: defaultdict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: r["submitted_at"]):
+        series[row["council_id"], registration.year_of(row["submitted_at"])].append(row)
+    for (council_id, year), block in series.items():
+        first = registration.reserve(session, council_id, year, len(block))
+        for seq, row in enumerate(block, first):
+            row["number"] = registration.format_number(council_id, year, seq)
     session.execute(insert(ValidationCase), rows)
     return len(rows)
 

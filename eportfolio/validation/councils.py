@@ -19,6 +19,7 @@ from eportfolio.accounts.models import (
 )
 from eportfolio.audit import services as audit
 from eportfolio.errors import NotAllowed, NotFound, ValidationFailed
+from eportfolio.notifications.services import notify
 from eportfolio.permissions import Permission, require
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.taxonomy_store.models import Concept
@@ -63,6 +64,17 @@ def members_of(session: Session, council_id: int) -> list[Membership]:
     return list(session.scalars(query.order_by(Membership.id)))
 
 
+def council_members(session: Session, council_id: int, role: Role) -> list[User]:
+    return [m.user for m in members_of(session, council_id) if m.role is role]
+
+
+def notify_assessors(session: Session, case: ValidationCase, kind: str = "case_in_queue") -> None:
+    """Tell the council's assessors who may take the case that it waits in the queue."""
+    for assessor in council_members(session, case.council_id, Role.ASSESSOR):
+        if assessor.id != case.learner_id and assessor.id not in (case.past_assessor_ids or []):
+            notify(session, assessor, kind, {"case": case.number}, "/validation/queue")
+
+
 def save_council(
     session: Session, actor: User, data: dict[str, Any], council_id: int | None = None
 ) -> Organisation:
@@ -99,6 +111,7 @@ def save_council(
     session.add_all(CouncilOccupation(council_id=org.id, concept_id=c) for c in set(concept_ids))
     session.add_all(CouncilMunicipality(council_id=org.id, municipality_code=c) for c in known)
     session.flush()
+    _hand_on_conflicted(session, [m.user_id for m in members_of(session, org.id)])  # renamed
     audit.record(
         session,
         "council.saved",
@@ -145,6 +158,7 @@ def add_member(session: Session, actor: User, council_id: int, email: str, role:
     session.add(membership)
     session.flush()
     session.refresh(user)
+    _hand_on_conflicted(session, [user.id])  # the learner may work where he now belongs
     audit.record(
         session,
         "council.member_added",
@@ -154,6 +168,12 @@ def add_member(session: Session, actor: User, council_id: int, email: str, role:
         data={"user_id": user.id, "role": role},
     )
     return membership
+
+
+def _hand_on_conflicted(session: Session, assessor_ids: list[int]) -> None:
+    from eportfolio.validation import handover  # handover builds on this module
+
+    handover.hand_on_conflicted(session, assessor_ids=assessor_ids)
 
 
 def remove_member(session: Session, actor: User, council_id: int, membership_id: int) -> None:
@@ -178,14 +198,14 @@ def remove_member(session: Session, actor: User, council_id: int, membership_id:
                 .order_by(ValidationCase.id)
             )
         )
-        assessing = [c.id for c in held if c.state is State.IN_ASSESSMENT]
+        assessing = [str(c.number) for c in held if c.state is State.IN_ASSESSMENT]
         if assessing:
             raise NotAllowed(
                 _l(
                     "%(name)s is assessing cases in this council (%(cases)s). They must release "
                     "or conclude them before they can be removed.",
                     name=membership.user.display_name,
-                    cases=", ".join(str(i) for i in assessing),
+                    cases=", ".join(assessing),
                 ),
                 field=f"member-{membership_id}",
             )

@@ -63,10 +63,24 @@ class ConflictDeclaration(Base):
     created_at: Mapped[timestamp]
 
 
+class CaseNumberSeries(Base):
+    """The last diarienummer a council gave in one year (see ``registration``)."""
+
+    __tablename__ = "case_number_series"
+
+    council_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
 class ValidationCase(Base):
     __tablename__ = "validation_cases"
 
     id: Mapped[intpk]
+    # Diarienummer, given when the learner first sends the case; what people call it by.
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     # Yrkesbedömning: assessed against this occupation's essential skills.

@@ -117,8 +117,12 @@ class CaseClaimOut(Schema):
     rationale = fields.String(allow_none=True)
 
 
+NUMBER = {"description": "Diarienummer, as people name the case; null while a draft"}
+
+
 class CaseOut(Schema):
     id = fields.Integer()
+    number = fields.String(allow_none=True, metadata=NUMBER)
     state = fields.String()
     council_id = fields.Integer()
     occupation_concept_id = fields.Integer(allow_none=True)
@@ -132,6 +136,7 @@ class CaseOut(Schema):
 
 class QueueItemOut(Schema):
     id = fields.Integer(attribute="case.id")
+    number = fields.String(attribute="case.number", allow_none=True, metadata=NUMBER)
     state = fields.String(attribute="case.state")
     council_id = fields.Integer(attribute="case.council_id")
     occupation_concept_id = fields.Integer(attribute="case.occupation_concept_id", allow_none=True)

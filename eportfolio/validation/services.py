@@ -21,7 +21,7 @@ from eportfolio.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from eportfolio.notifications.services import notify
 from eportfolio.portfolios.models import Portfolio
 from eportfolio.taxonomy_store.models import Concept
-from eportfolio.validation import councils, snapshot
+from eportfolio.validation import councils, handover, registration, snapshot
 from eportfolio.validation.models import CaseClaim, ValidationCase
 from eportfolio.validation.states import QUEUE_STATES, Action, Part, State, find
 
@@ -165,13 +165,16 @@ def transition(
         raise Conflict(_l("Someone else changed this case just now. Look at it again."))
     session.refresh(case)
     _after(session, user, case, action, reason)
+    data: dict[str, Any] = {"from": step.source.value, "to": target.value, "reason": reason}
+    if action is Action.SUBMIT:
+        data["number"] = case.number  # the registration is part of the record
     audit.record(
         session,
         f"validation.case.{action.value}",
         actor_id=user.id,
         subject_type="validation_case",
         subject_id=case.id,
-        data={"from": step.source.value, "to": target.value, "reason": reason},
+        data=data,
     )
     session.flush()
     return case
@@ -191,51 +194,17 @@ def _assesses_in(session: Session, user_id: int | None, council_id: int) -> bool
     return found is not None
 
 
-# The states in which the case assessor holds a case; jäv hands it on from each of them.
-HELD_STATES = frozenset({State.IN_ASSESSMENT, State.AWAITING_LEARNER, State.ASSESSED})
-
-
 def declare_conflict(session: Session, user: User, case: ValidationCase) -> State | None:
-    """Record the user's jäv towards the case's learner; a case he holds goes back to the queue.
+    """Record the user's jäv towards the case's learner; each of her cases he holds goes back.
 
-    Return the state the case is left in, or None if he did not hold it. His assessments on it
-    are cleared, since a jävig assessor's judgement cannot stand; a case waiting for the
-    learner keeps waiting and joins the queue when the learner answers.
+    Return the state this case is left in, or None if he did not hold it. A case waiting for
+    the learner keeps waiting and joins the queue when the learner answers.
     """
-    held_from = case.state if case.assessor_id == user.id else None
+    held = handover.held_cases(session, learner_id=case.learner_id, assessor_ids=[user.id])
     councils.declare_conflict(session, user, case.learner_id, case.id)
-    if held_from is None or held_from not in HELD_STATES:
-        return None
-    target = State.AWAITING_LEARNER if held_from is State.AWAITING_LEARNER else State.SUBMITTED
-    moved = session.execute(
-        update(ValidationCase)
-        .where(
-            ValidationCase.id == case.id,
-            ValidationCase.state == held_from,
-            ValidationCase.assessor_id == user.id,
-        )
-        .values(state=target, assessor_id=None, updated_at=utcnow())
-    )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        session.refresh(case)
-        raise Conflict(_l("Someone else changed this case just now. Look at it again."))
-    session.refresh(case)
-    case.past_assessor_ids = [*(case.past_assessor_ids or []), user.id]
-    for claim in case.claims:
-        claim.decision = claim.method = claim.rationale = None
-        claim.verified_level = None
-    audit.record(
-        session,
-        f"validation.case.{Action.RELEASE.value}",
-        actor_id=user.id,
-        subject_type="validation_case",
-        subject_id=case.id,
-        data={"from": held_from.value, "to": target.value, "reason": "conflict_of_interest"},
-    )
-    if target is State.SUBMITTED:
-        _notify_assessors(session, case)
-    session.flush()
-    return target
+    for item in held:
+        handover.hand_on(session, item, actor_id=user.id, reason=handover.DECLARED)
+    return case.state if case in held else None
 
 
 def _check_preconditions(
@@ -263,11 +232,11 @@ def _check_preconditions(
 def _after(session: Session, user: User, case: ValidationCase, action: Action, reason: str) -> None:
     """Do what each move entails besides the state: freeze, notify, decide, issue."""
     link = f"/validation/cases/{case.id}"
-    params = {"case": case.id}
+    params = {"case": case.number}
     if action is Action.SUBMIT:
         snapshot.freeze(session, case)
-        case.submitted_at = utcnow()
-        _notify_assessors(session, case)
+        registration.register(session, case)  # its number, and the moment it was sent
+        councils.notify_assessors(session, case)
     elif action is Action.TAKE:
         notify(session, case.learner, "case_taken", params, link)
     elif action is Action.RELEASE:
@@ -281,9 +250,9 @@ def _after(session: Session, user: User, case: ValidationCase, action: Action, r
         if case.assessor:
             notify(session, case.assessor, "case_resubmitted", params, link)
         else:
-            _notify_assessors(session, case)
+            councils.notify_assessors(session, case)
     elif action is Action.CONCLUDE:
-        for chair in _council_members(session, case, Role.CHAIR):
+        for chair in councils.council_members(session, case.council_id, Role.CHAIR):
             if chair.id != case.assessor_id:
                 notify(session, chair, "case_assessed", params, link)
     elif action is Action.RETURN:
@@ -306,20 +275,10 @@ def _after(session: Session, user: User, case: ValidationCase, action: Action, r
         for claim in case.claims:
             claim.decision = claim.method = claim.rationale = None
             claim.verified_level = None
-        _notify_assessors(session, case, "reassessment_requested")
+        councils.notify_assessors(session, case, "reassessment_requested")
     if reason:
         case.last_reason = reason
     session.flush()
-
-
-def _council_members(session: Session, case: ValidationCase, role: Role) -> list[User]:
-    return [m.user for m in councils.members_of(session, case.council_id) if m.role is role]
-
-
-def _notify_assessors(session: Session, case: ValidationCase, kind: str = "case_in_queue") -> None:
-    for assessor in _council_members(session, case, Role.ASSESSOR):
-        if assessor.id != case.learner_id and assessor.id not in (case.past_assessor_ids or []):
-            notify(session, assessor, kind, {"case": case.id}, "/validation/queue")
 
 
 def assess_claim(

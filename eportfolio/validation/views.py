@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from eportfolio.credentials import services as credentials
 from eportfolio.db import db
@@ -153,16 +154,16 @@ def declare_conflict(case_id: int) -> Response:
     flash(_("Noted: you will not be given this person's cases."), "success")
     if left_in is State.AWAITING_LEARNER:
         message = _(
-            "Case %(id)s goes to the council's queue for another assessor once the learner "
+            "Case %(number)s goes to the council's queue for another assessor once the learner "
             "answers; you no longer assess it.",
-            id=item.id,
+            number=item.number,
         )
         flash(message, "info")
     elif left_in is not None:
         message = _(
-            "Case %(id)s is back in the council's queue for another assessor; "
+            "Case %(number)s is back in the council's queue for another assessor; "
             "you no longer assess it.",
-            id=item.id,
+            number=item.number,
         )
         flash(message, "info")
     return redirect(url_for("validation.queue_page"))  # type: ignore[return-value]
@@ -226,6 +227,12 @@ STATE_NAMES = {
 
 # The council reads a state from its own side: only to the learner is the learner "you".
 COUNCIL_STATE_NAMES = {**STATE_NAMES, State.AWAITING_LEARNER: _l("Waiting for the learner")}
+
+
+@bp.app_template_filter("nowrap")
+def nowrap(text: str) -> Markup:
+    """Keep ``text`` on one line: a diarienummer broken at a hyphen reads as two."""
+    return Markup('<span class="nowrap">{}</span>').format(text)
 
 
 @bp.app_template_filter("case_state")

@@ -3,6 +3,7 @@ the models."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,3 +108,65 @@ def test_pending_registrations_come_and_go_with_their_revision(empty_database: s
     command.downgrade(cfg, "e7c2b4d19a30")
     tables = _tables(empty_database)
     assert "pending_registrations" not in tables and "users" in tables
+
+
+def test_cases_sent_before_numbering_get_numbers_in_the_order_sent(empty_database: str) -> None:
+    """Each council's series per Swedish year, oldest first; drafts get none; stored
+    notifications that named a case by its id name it by its number, and back on downgrade."""
+    cfg = alembic_config(empty_database)
+    command.upgrade(cfg, "eb8afc1dcd1f")  # the revision before diarienummer
+    tables = Base.metadata.tables
+    orgs, users, cases, notes = (
+        tables[t] for t in ("organisations", "users", "validation_cases", "notifications")
+    )
+    utc = dt.UTC
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as conn:
+        council, other = (
+            conn.execute(
+                sa.insert(orgs).values(kind="council", status="active", name=name)
+            ).inserted_primary_key[0]
+            for name in ("Rådet A", "Rådet B")
+        )
+        learner = conn.execute(
+            sa.insert(users).values(email="l@test.se", password_hash="x", display_name="L")
+        ).inserted_primary_key[0]
+
+        def case(council_id: int, state: str, sent: dt.datetime | None) -> int:
+            values = {"learner_id": learner, "council_id": council_id, "state": state}
+            row = conn.execute(sa.insert(cases).values(**values, submitted_at=sent))
+            return int(row.inserted_primary_key[0])
+
+        march = case(council, "certified", dt.datetime(2026, 3, 1, 9, tzinfo=utc))
+        new_years_eve = case(council, "submitted", dt.datetime(2025, 12, 31, 23, 30, tzinfo=utc))
+        june = case(council, "withdrawn", dt.datetime(2025, 6, 1, 9, tzinfo=utc))
+        elsewhere = case(other, "in_assessment", dt.datetime(2026, 2, 1, 9, tzinfo=utc))
+        draft = case(council, "draft", None)
+        unsent = case(council, "withdrawn", None)  # a draft withdrawn before it was sent
+        conn.execute(
+            sa.insert(notes),
+            [
+                {"user_id": learner, "kind": "case_certified", "params": {"case": march}},
+                {"user_id": learner, "kind": "contact_requested", "params": {"case": march}},
+            ],
+        )
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        numbers = dict(conn.execute(sa.text("SELECT id, number FROM validation_cases")).all())
+        series = set(conn.execute(sa.text("SELECT council_id, year, last FROM case_number_series")))
+        params = [p for (p,) in conn.execute(sa.select(notes.c.params).order_by(notes.c.id))]
+    assert numbers == {
+        june: f"VR{council}-2025-0001",
+        new_years_eve: f"VR{council}-2026-0001",  # already New Year's Day in Sweden
+        march: f"VR{council}-2026-0002",
+        elsewhere: f"VR{other}-2026-0001",
+        draft: None,
+        unsent: None,
+    }
+    assert series == {(council, 2025, 1), (council, 2026, 2), (other, 2026, 1)}
+    assert params == [{"case": f"VR{council}-2026-0002"}, {"case": march}]
+    command.downgrade(cfg, "eb8afc1dcd1f")
+    with engine.connect() as conn:
+        params = [p for (p,) in conn.execute(sa.select(notes.c.params).order_by(notes.c.id))]
+    engine.dispose()
+    assert params == [{"case": march}, {"case": march}]

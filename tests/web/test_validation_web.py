@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,11 @@ from tests.validation_world import VWorld, build
 @pytest.fixture
 def w(app: Flask, db_session: Session, create_user: Callable[..., Any], create_org: Any) -> VWorld:
     return build(db_session, create_user, create_org)
+
+
+def take(number: str) -> str:
+    """The queue's button that takes the case, as the page shows it."""
+    return f'Ta ärende <span class="nowrap">{number}</span>'
 
 
 def as_user(app: Flask, user: Any) -> FlaskClient:
@@ -89,9 +95,11 @@ def test_the_whole_path_over_the_pages(app: Flask, db_session: Session, w: VWorl
     page = learner.get(f"/validation/cases/{case_id}").get_data(as_text=True)
     assert "/credential.json" in page and "/certificate" in page
     notes = learner.get("/notifications").get_data(as_text=True)
-    assert f"Valideringsärende {case_id} är certifierat" in notes
+    assert f"Valideringsärende {case.number} är certifierat" in notes
     subjects = [m["Subject"] for m in outbox_messages(app.config["MAIL_OUTBOX_DIR"])]
-    assert any(str(case_id) in s for s in subjects)
+    assert any(case.number in s for s in subjects)
+    certificate = re.search(r'href="([^"]+/certificate)"', page).group(1)
+    assert f"Diarienummer: {case.number}" in learner.get(certificate).text
 
 
 def test_an_assessor_of_another_council_sees_nothing(
@@ -374,11 +382,12 @@ def test_the_queue_offers_to_take_only_cases_that_can_be_taken(
     )
     case_id = int(re.search(r"/cases/(\d+)", made.headers["Location"]).group(1))
     assert act(learner, case_id, "submit").status_code == 302
+    number = db_session.get(ValidationCase, case_id).number
     assessor = as_user(app, w.assessor)
-    assert f"Ta ärende {case_id}" in assessor.get("/validation/queue").text
+    assert take(number) in assessor.get("/validation/queue").text
     assert act(learner, case_id, "withdraw").status_code == 302
     queue = assessor.get("/validation/queue").text
-    assert f"Ta ärende {case_id}" not in queue
+    assert take(number) not in queue
     (item,) = [
         i for i in assessor.get("/api/v1/validation/queue").json["items"] if i["id"] == case_id
     ]
@@ -439,7 +448,7 @@ def test_an_assessor_declaring_jav_hands_the_case_back(
     case = _taken(app, db_session, w)
     _assess_first(app, w, case)
     page = _declare_jav(app, w, case.id)
-    assert f"Ärende {case.id} är tillbaka i valideringsrådets kö" in page
+    assert f"Ärende {case.number} är tillbaka i valideringsrådets kö" in page
     assert f"/validation/cases/{case.id}" not in page  # out of his queue too
 
     assessor = as_user(app, w.assessor)
@@ -459,7 +468,7 @@ def test_an_assessor_declaring_jav_hands_the_case_back(
     assert assessed.status_code == 404
 
     other = as_user(app, w.assessor2)
-    assert f"Ta ärende {case.id}" in other.get("/validation/queue").text
+    assert take(case.number) in other.get("/validation/queue").text
     taken = other.get(f"/api/v1/validation/cases/{case.id}").get_json()
     assert taken["state"] == "submitted" and taken["assessor_id"] is None
     # What the jävig assessor had decided does not stand for the next one.
@@ -473,13 +482,13 @@ def test_jav_while_waiting_for_the_learner_sends_the_answer_to_the_queue(
     assessor = as_user(app, w.assessor)
     assert act(assessor, case.id, "request_evidence", "Skicka ett intyg").status_code == 302
     page = _declare_jav(app, w, case.id)
-    assert f"Ärende {case.id} går till valideringsrådets kö när deltagaren svarar" in page
+    assert f"Ärende {case.number} går till valideringsrådets kö när deltagaren svarar" in page
     learner = as_user(app, w.learner)
     assert "Skicka ett intyg" in learner.get(f"/validation/cases/{case.id}").text
     assert act(learner, case.id, "resubmit").status_code == 302
     other = as_user(app, w.assessor2)
-    assert f"Ta ärende {case.id}" in other.get("/validation/queue").text
-    assert f"Ta ärende {case.id}" not in assessor.get("/validation/queue").text
+    assert take(case.number) in other.get("/validation/queue").text
+    assert take(case.number) not in assessor.get("/validation/queue").text
 
 
 def test_an_assessor_found_javig_while_holding_a_case_cannot_decide_it(
@@ -537,7 +546,7 @@ def test_removing_an_assessor_whose_case_waits_for_the_learner(
     assert w.assessor.email not in coordinator.get(edit).text
     learner = as_user(app, w.learner)
     assert act(learner, case.id, "resubmit").status_code == 302
-    assert f"Ta ärende {case.id}" in as_user(app, w.assessor2).get("/validation/queue").text
+    assert take(case.number) in as_user(app, w.assessor2).get("/validation/queue").text
 
 
 def test_an_assessor_with_a_case_in_assessment_stays_and_the_page_says_why(
@@ -552,7 +561,7 @@ def test_an_assessor_with_a_case_in_assessment_stays_and_the_page_says_why(
     page = refused.text
     # The council's page, with the reason beside the member and linked from the summary.
     assert 'value="Valideringsrådet Svets"' in page and 'id="members"' in page
-    assert f"bedömer ärenden i det här rådet ({case.id})" in page
+    assert f"bedömer ärenden i det här rådet ({case.number})" in page
     assert (
         f'href="#member-{membership_id}"' in page and f'id="member-{membership_id}-error"' in page
     )
@@ -593,3 +602,94 @@ def test_a_too_long_rationale_is_called_too_long(
         token_from=f"/validation/cases/{case.id}",
     )
     assert "Skriv motiveringen till beslutet." in empty.text
+
+
+def test_a_case_goes_back_to_the_queue_when_its_assessor_becomes_javig_unsaid(
+    app: Flask, db_session: Session, w: VWorld, create_org: Any, create_user: Callable[..., Any]
+) -> None:
+    """The learner starts a job where the assessor works after he took the case. He was no
+    longer the case assessor, yet the case stayed his: nobody could take it and it never moved.
+    It now goes back to the queue as if he had declared jäv, and the learner is told nothing."""
+    from eportfolio.accounts.models import Membership, Role
+
+    employer = create_org("employer", name="Hässleholms Plåt AB")
+    db_session.add(
+        Membership(user_id=w.assessor.id, organisation_id=employer.id, role=Role.EMPLOYER)
+    )
+    db_session.flush()
+    db_session.refresh(w.assessor)
+    case = _taken(app, db_session, w)
+    _assess_first(app, w, case)
+
+    learner = as_user(app, w.learner)
+    job = {"occupation_text": "Svetsare", "employer_name": "hässleholms plåt ab ", "ongoing": "on"}
+    saved = post_form(learner, "/portfolio/experience/new", {**job, "start": "2025-06"})
+    assert saved.status_code == 302
+    for page in (learner.get(saved.headers["Location"]).text, learner.get("/notifications").text):
+        assert "jäv" not in page.lower() and w.assessor.display_name not in page
+    mine = learner.get(f"/validation/cases/{case.id}").text
+    assert '<strong class="tag">Inskickat</strong>' in mine
+    assert "jäv" not in mine.lower() and w.assessor.display_name not in mine
+
+    assessor = as_user(app, w.assessor)
+    assert assessor.get(f"/validation/cases/{case.id}").status_code == 404
+    assert f"/validation/cases/{case.id}" not in assessor.get("/validation/queue").text
+
+    other = as_user(app, w.assessor2)
+    assert take(case.number) in other.get("/validation/queue").text
+    handed = other.get(f"/api/v1/validation/cases/{case.id}").get_json()
+    assert handed["state"] == "submitted" and handed["assessor_id"] is None
+    assert all(c["decision"] is None for c in handed["claims"])  # his judgement is gone
+
+    admin = as_user(app, create_user("admin"))
+    log = admin.get("/admin/audit", query_string={"action": "validation.case.release"}).text
+    assert "conflict_detected" in log
+
+
+def test_people_see_a_case_by_its_diarienummer_and_links_keep_the_id(
+    app: Flask, db_session: Session, w: VWorld, create_org: Any
+) -> None:
+    """A draft has no number; a sent case is VR<council>-<year>-<nnnn> on every page, mail and
+    API answer, counted per council, while its address stays /validation/cases/<id>."""
+    from eportfolio.validation.registration import year_of
+
+    year = year_of(dt.datetime.now(dt.UTC))
+    mailed_before = len(outbox_messages(app.config["MAIL_OUTBOX_DIR"]))
+    other = create_org("council", name="Valideringsrådet Vård")
+    learner = as_user(app, w.learner)
+    headers = {"X-CSRFToken": csrf_token(learner, "/account")}
+    made = post_form(
+        learner, "/validation/new", {"council_id": w.council.id, "claim_ids": [str(w.claim_ids[0])]}
+    )
+    case_id = int(re.search(r"/cases/(\d+)", made.headers["Location"]).group(1))
+    draft = learner.get(f"/validation/cases/{case_id}").text
+    assert "<h1>Utkast till valideringsärende</h1>" in draft and "VR" not in draft
+    assert "Utkast från " in learner.get("/validation").text
+    assert learner.get(f"/api/v1/validation/cases/{case_id}").json["number"] is None
+
+    elsewhere = learner.post(
+        "/api/v1/validation/cases",
+        json={"council_id": other.id, "claim_ids": w.claim_ids[1:2], "submit": True},
+        headers=headers,
+    ).json
+    assert elsewhere["number"] == f"VR{other.id}-{year}-0001"
+    assert act(learner, case_id, "submit").status_code == 302
+    number = f"VR{w.council.id}-{year}-0001"  # the other council's case does not count here
+    assert (
+        f"<h1>Valideringsärende {number}</h1>" in learner.get(f"/validation/cases/{case_id}").text
+    )
+    mine = learner.get("/validation").text
+    link = f'href="/validation/cases/{case_id}">Ärende <span class="nowrap">{number}</span></a>'
+    assert link in mine
+    assert learner.get(f"/api/v1/validation/cases/{case_id}").json["id"] == case_id
+
+    assessor = as_user(app, w.assessor)
+    queue = assessor.get("/validation/queue").text
+    assert link in queue
+    assert take(number) in queue
+    (item,) = assessor.get("/api/v1/validation/queue").json["items"]
+    assert (item["id"], item["number"]) == (case_id, number)
+    mails = outbox_messages(app.config["MAIL_OUTBOX_DIR"])[mailed_before:]
+    (mail,) = [m for m in mails if m["To"] == w.assessor.email]
+    assert number in mail["Subject"] and number in mail.get_content()
+    assert "/validation/queue" in mail.get_content()
