@@ -25,6 +25,7 @@ from eportfolio.permissions import Permission, access, requires
 from eportfolio.portfolios.languages import language_name
 from eportfolio.portfolios.models import CEFR, Portfolio
 from eportfolio.schemas import load
+from eportfolio.taxonomy_store.language import Label
 from eportfolio.taxonomy_store.models import Concept
 
 bp = Blueprint("employers", __name__)
@@ -111,13 +112,13 @@ def _candidate_page(
     )
 
 
-def _via_labels(uris: list[str | None]) -> dict[str, str]:
+def _via_labels(uris: list[str | None]) -> dict[str, Label]:
     """Name the candidate's skills that met need skills through the taxonomy."""
     wanted = {u for u in uris if u}
     if not wanted:
         return {}
     found = db.session.scalars(select(Concept).where(Concept.uri.in_(wanted)))
-    return {c.uri: c.label(ui_language()) for c in found}
+    return {c.uri: c.label_in(ui_language()) for c in found}
 
 
 def _link_names() -> dict[str, str]:

@@ -15,6 +15,7 @@ from eportfolio.regional.aggregates import display
 from eportfolio.regional.modules import modules_teaching_uris
 from eportfolio.regional.municipalities import SKANE_COUNTY, SKNO_MUNICIPALITIES
 from eportfolio.regional.throughput import STATES
+from eportfolio.taxonomy_store.language import Label
 from eportfolio.taxonomy_store.models import Concept
 
 REGION = "SKNO"
@@ -39,9 +40,17 @@ def shortage_of(data: dict[str, Any], group: str, area: str) -> str | None:
     return by_area.get(area) or by_area.get(SKANE_COUNTY)
 
 
+def group_name(data: dict[str, Any], group: str, lang: str) -> Label:
+    """The group's name in ``lang``, else in Swedish, else in whatever language the snapshot has."""
+    names = data["labels"].get(group) or {}
+    for wanted in (lang, "sv", *names):
+        if names.get(wanted):
+            return Label(names[wanted], wanted)
+    return Label("", None)
+
+
 def group_label(data: dict[str, Any], group: str, lang: str) -> str:
-    labels = data["labels"].get(group) or {}
-    return f"{group} {labels.get(lang) or labels.get('sv') or ''}".strip()
+    return f"{group} {group_name(data, group, lang)}".strip()
 
 
 def groups_shown(data: dict[str, Any], group: str | None) -> list[int]:
@@ -63,6 +72,7 @@ def supply_rows(
             {
                 "ssyk4": g,
                 "label": group_label(data, g, lang),
+                "group_name": group_name(data, g, lang),  # for pages: marks its language
                 "shortage": shortage_of(data, g, area),
                 "needs": sum(needs) if area == REGION else needs[kommuner.index(area)],
                 "ads": sum(by_kommun) if area == REGION else by_kommun[kommuner.index(area)],
@@ -108,15 +118,18 @@ def gap_rows(
     found = found[:MAX_GAP_ROWS]
     uris = {f[1] for f in found}
     labels = {
-        c.uri: c.label(lang) for c in session.scalars(select(Concept).where(Concept.uri.in_(uris)))
+        c.uri: c.label_in(lang)
+        for c in session.scalars(select(Concept).where(Concept.uri.in_(uris)))
     }
     teaching = modules_teaching_uris(session, uris)
     return [
         {
             "skill": uri,
-            "skill_label": labels.get(uri, uri),
+            "skill_label": str(labels.get(uri, uri)),
+            "skill_name": labels.get(uri) or Label(uri, None),  # for pages: marks its language
             "ssyk4": g,
             "group_label": group_label(data, g, lang),
+            "group_name": group_name(data, g, lang),
             "lifted": lifted,
             "modules": [
                 {"id": m.id, "name": m.name, "centre": m.organisation.name}

@@ -27,7 +27,7 @@ VALIDATION = "validation"
 # Above this many portfolios a stale snapshot is served as it is (with its date) and the
 # scheduled `flask regional refresh` recomputes it, so no request waits for the computation.
 INLINE_LIMIT = 5000
-FORMAT = 3  # bump when the snapshot layout changes: old snapshots then count as stale
+FORMAT = 4  # bump when the snapshot layout changes: old snapshots then count as stale
 
 
 def signature(session: Session) -> str:

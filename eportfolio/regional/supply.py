@@ -221,12 +221,15 @@ def _group_labels(session: Session, groups: list[str]) -> dict[str, dict[str, st
         select(Concept).where(Concept.kind == GROUP_KIND, Concept.code.in_(groups))
     )
     for c in concepts:
-        out[c.code[:4]] = {"sv": c.label("sv"), "en": c.label("en")}  # type: ignore[index]
+        # Keyed by the language each name is really in: a group without an English name has
+        # only its Swedish one, which pages then mark as Swedish.
+        names = (c.label_in("en"), c.label_in("sv"))
+        out[c.code[:4]] = {n.lang or "sv": n.text for n in names}  # type: ignore[index]
     for code, label in session.execute(
         select(ShortageAssessment.ssyk4, ShortageAssessment.occupation_label)
     ):
         if code in groups and code not in out and label:
-            out[code] = {"sv": label, "en": label}
+            out[code] = {"sv": label}  # Yrkesbarometer's names are Swedish
     return out
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eportfolio.db import Base, intpk, timestamp
+from eportfolio.taxonomy_store.language import Label
 
 
 class TaxonomyVersion(Base):
@@ -53,12 +54,20 @@ class Concept(Base):
 
     def label(self, lang: str) -> str:
         """Return the preferred label in ``lang``, falling back to Swedish, English, any."""
+        return self.label_in(lang).text
+
+    def label_in(self, lang: str) -> Label:
+        """Return the label ``label(lang)`` gives, with the language it is actually in."""
         by_kind = [(lab.lang, lab.text) for lab in self.labels if lab.kind == "preferred"]
         for wanted in (lang, "sv", "en"):
             for label_lang, text in by_kind:
                 if label_lang == wanted:
-                    return text
-        return by_kind[0][1] if by_kind else (self.labels[0].text if self.labels else self.uri)
+                    return Label(text, label_lang)
+        if by_kind:
+            return Label(by_kind[0][1], by_kind[0][0])
+        if self.labels:
+            return Label(self.labels[0].text, self.labels[0].lang)
+        return Label(self.uri, None)
 
 
 class ConceptLabel(Base):

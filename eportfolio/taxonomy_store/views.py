@@ -17,6 +17,7 @@ from eportfolio.permissions import Permission, access, requires
 from eportfolio.schemas import load
 from eportfolio.taxonomy_store import bristyrken as shortage
 from eportfolio.taxonomy_store import labels, search
+from eportfolio.taxonomy_store.language import Label
 from eportfolio.taxonomy_store.models import Concept
 from eportfolio.taxonomy_store.schemas import (
     AssessmentSchema,
@@ -140,19 +141,23 @@ def bristyrken() -> Page:
     )
 
 
-def _occupation_names(rows: list[Any]) -> dict[str, str]:
-    """Name each assessment's occupation in the reader's language where the taxonomy knows it
-    (the stored label is the source's, in Swedish)."""
+def _occupation_names(rows: list[Any]) -> dict[int, Label]:
+    """Name each assessment's occupation in the reader's language where the taxonomy knows it;
+    else by the stored label, which is the source's and in Swedish."""
     lang = str(get_locale())
     refs = {r.occupation_ref for r in rows if r.occupation_ref}
-    names = {
-        c.uri: c.label(lang)
+    known = {
+        c.uri: c.label_in(lang)
         for c in db.session.scalars(select(Concept).where(Concept.uri.in_(refs)))
     }
     codes = {ref.removeprefix("ssyk4:"): ref for ref in refs if ref.startswith("ssyk4:")}
     groups = select(Concept).where(Concept.kind == "occupation-group", Concept.code.in_(codes))
-    names |= {codes[str(c.code)]: c.label(lang) for c in db.session.scalars(groups)}
-    return names
+    known |= {codes[str(c.code)]: c.label_in(lang) for c in db.session.scalars(groups)}
+    stored = {r.id: Label(r.occupation_label, "sv") for r in rows if r.occupation_label}
+    return {
+        r.id: known.get(r.occupation_ref) or stored.get(r.id) or Label(r.occupation_ref, None)
+        for r in rows
+    }
 
 
 def _assessment_form(assessment_id: int | None) -> Page:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from eportfolio.db import db
 from eportfolio.permissions import PUBLIC, Permission, access, can
+from eportfolio.taxonomy_store.language import lang_part
 from eportfolio.web.start import start_actions
 
 bp = Blueprint("web", __name__)
@@ -84,6 +85,7 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def init_templates(app: Flask) -> None:
     app.jinja_env.filters["zip"] = lambda left, right: list(zip(left, right, strict=False))
     app.jinja_env.filters["local"] = local_time
+    app.jinja_env.filters["lang_part"] = lang_part
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

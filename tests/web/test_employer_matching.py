@@ -824,3 +824,46 @@ def test_matches_with_skills_but_no_fitting_occupation_say_so(
     occupations = page.split('id="occ-heading"')[1]
     assert "Inget yrke passar din kompetens tillräckligt bra än" in occupations
     assert "Lägg till kompetenser" not in page
+
+
+def _named_in_swedish_only(session: Session, uri: str) -> None:
+    """Drop a seed concept's English names, as most JobTech concepts have none."""
+    from eportfolio.taxonomy_store.models import Concept
+
+    concept = session.scalar(select(Concept).where(Concept.uri == uri))
+    assert concept is not None
+    concept.labels = [label for label in concept.labels if label.lang != "en"]
+    session.flush()
+
+
+def test_matchningar_in_english_marks_names_that_exist_only_in_swedish(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    """WCAG 2.1 SC 3.1.2: a screen reader reads a Swedish name with Swedish pronunciation."""
+    _named_in_swedish_only(db_session, "seed:occ:svetsare")
+    _named_in_swedish_only(db_session, "seed:skill:mma-svetsning")
+    login(client, demo["larande"])
+    client.get("/lang/en")
+    page = client.get("/matches").text
+    assert '<h3><span lang="sv">Svetsare</span> <span class="tag">shortage</span></h3>' in page
+    assert '<li><span lang="sv">Manuell metallbågsvetsning</span> <span class="muted">' in page
+    assert "<h3>Maintenance mechanic <span" in page, "English names stay as they are"
+    assert "<li>Inspecting welds <span" in page
+    client.get("/lang/sv")
+    assert '<span lang="sv">' not in client.get("/matches").text
+
+
+def test_candidate_cards_in_english_mark_skills_named_only_in_swedish(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    login(client, demo["arbetsgivare"])
+    need_url = _need(client)
+    _named_in_swedish_only(db_session, "seed:skill:mig-mag-svetsning")
+    client.get("/lang/en")
+    listing = client.get(need_url).text
+    assert '<span lang="sv">MIG/MAG-svetsning</span>' in listing
+    assert re.search(r"</span>\s*TIG welding\s", listing), "an English name stays as it is"
+    pseudonym = _pseudonym(db_session, demo["larande"])
+    explanation = client.get(f"{need_url}/candidates/{pseudonym}").text
+    assert '<td><span lang="sv">MIG/MAG-svetsning</span> <span class="muted">(must' in explanation
+    assert re.search(r"<td>TIG welding[ <]", explanation)

@@ -371,3 +371,31 @@ def test_csv_numbers_are_written_for_swedish_spreadsheets() -> None:
 
     body = to_csv([("a", "A"), ("b", "B"), ("c", "C")], [{"a": 98.5, "b": 103.0, "c": 7}])
     assert body.splitlines()[1] == "98,5;103;7"
+
+
+def test_the_english_overview_marks_names_that_exist_only_in_swedish(
+    client: Any, db_session: Any, create_user: Any
+) -> None:
+    """WCAG 2.1 SC 3.1.2: table cells name a Swedish-only skill or group as Swedish."""
+    from sqlalchemy import select
+
+    from eportfolio.taxonomy_store.models import Concept
+
+    rw.build(db_session, create_user)
+    for uri in ("seed:skill:tig-svetsning", "seed:ssyk:7212"):
+        concept = db_session.scalar(select(Concept).where(Concept.uri == uri))
+        concept.labels = [label for label in concept.labels if label.lang != "en"]
+    db_session.flush()
+    login(client, create_user("coordinator"))
+    client.get("/lang/en")
+    html = client.get("/regional?kommun=1273&group=7212").text
+    gaps = html[html.index('id="table-gaps"') :].split("</table>")[0]
+    assert 'class="gap-skill"><span lang="sv">TIG-svetsning</span></th>' in gaps
+    assert '<td>7212 <span lang="sv">Svetsare och gasskärare</span></td>' in gaps
+    assert re.search(r'class="gap-skill">[A-Z][a-z ]+</th>', gaps), "English names stay"
+    supply = html[html.index('id="table-supply"') :].split("</table>")[0]
+    assert '>7212 <span lang="sv">Svetsare och gasskärare</span></a></th>' in supply
+    # Files and the API carry the names as plain text.
+    api = client.get("/api/v1/regional/gaps?kommun=1273&group=7212").get_json()
+    assert "TIG-svetsning" in {r["skill_label"] for r in api["rows"]}
+    assert "7212 Svetsare och gasskärare" in client.get("/regional/supply.csv").text

@@ -410,3 +410,72 @@ def test_twins_an_older_import_stored_are_shown_and_each_can_be_corrected(
     # Removing one leaves the other editable and the list without the warning.
     post_form(client, f"/bristyrken/{long_haul.id}/delete", {}, token_from="/bristyrken/new")
     assert "dubblett" not in client.get("/bristyrken?area=12").text
+
+
+def _swedish_only_skill(session: Session, text: str) -> Concept:
+    """A skill as the JobTech taxonomy has most of them: named in Swedish only."""
+    from eportfolio.taxonomy_store.models import ConceptLabel
+
+    concept = Concept(
+        uri="test:skill:swedish-only", source="jobtech", kind="skill", fingerprint="t"
+    )
+    concept.labels = [ConceptLabel(lang="sv", kind="preferred", text=text, folded=text.casefold())]
+    session.add(concept)
+    session.flush()
+    return concept
+
+
+def test_a_swedish_name_on_an_english_bristyrken_page_is_marked_as_swedish(
+    client: FlaskClient, create_user: Any, db_session: Session, seeded: None
+) -> None:
+    """WCAG 2.1 SC 3.1.2: a screen reader reads a Swedish name with Swedish pronunciation."""
+    db_session.add(
+        ShortageAssessment(
+            occupation_ref="yb:lokalvardare",
+            occupation_label="Lokalvårdare, äldreboende",  # Yrkesbarometer's own, Swedish
+            area_kind="lan",
+            area_code="12",
+            period="2025-1",
+            recruitment="brist",
+            source="yrkesbarometer",
+        )
+    )
+    db_session.flush()
+    login(client, create_user("employer"))
+    client.get("/lang/en")
+    english = client.get("/bristyrken").text
+    assert '<td><span lang="sv">Lokalvårdare, äldreboende</span></td>' in english
+    assert re.search(r"<td>Assistant nurse, [a-z ]+</td>", english), "English names stay as is"
+    client.get("/lang/sv")
+    swedish = client.get("/bristyrken").text
+    assert "<td>Lokalvårdare, äldreboende</td>" in swedish and '<span lang="sv">' not in swedish
+
+
+def test_a_swedish_only_concept_is_marked_in_text_and_plain_in_the_title(
+    client: FlaskClient, create_user: Any, db_session: Session, seeded: None
+) -> None:
+    concept = _swedish_only_skill(db_session, "Truckkörning & lager")
+    login(client, create_user())
+    client.get("/lang/en")
+    html = client.get(f"/taxonomy/concepts/{concept.id}").text
+    assert '<h1><span lang="sv">Truckkörning &amp; lager</span></h1>' in html
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert "Truckkörning &amp; lager" in title and "<span" not in title
+    welder = client.get(f"/taxonomy/concepts/{_id(db_session, 'seed:occ:svetsare')}").text
+    assert "<h1>Welder</h1>" in welder
+
+
+def test_a_label_in_an_attribute_stays_plain_text(app: Any) -> None:
+    """Labels sit in aria-label, value and title too, where markup would show as text."""
+    from flask import render_template_string
+
+    from eportfolio.taxonomy_store.language import Label
+
+    label = Label('Truckkörning "A" & <lager>', "sv")
+    page = '<a aria-label="{{ label }}" title="{{ label }}">{{ label|lang_part }}</a>'
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        html = render_template_string(page, label=label)
+    plain = "Truckkörning &#34;A&#34; &amp; &lt;lager&gt;"
+    assert html == f'<a aria-label="{plain}" title="{plain}"><span lang="sv">{plain}</span></a>'
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert render_template_string("{{ label|lang_part }}", label=label) == plain
