@@ -49,3 +49,36 @@ def test_search_and_extract_without_javascript(browser: Any, live_server: str) -
     marked = page.locator("mark").all_inner_texts()
     assert "B-körkort" in marked and any("demensvård" in m for m in marked)
     context.close()
+
+
+def test_a_swedish_name_on_the_english_bristyrken_page_is_marked_and_accessible(
+    browser: Any, live_server: str, e2e_instance: Any
+) -> None:
+    """WCAG 2.1 SC 3.1.2: Yrkesbarometer's Swedish names read as Swedish on an English page."""
+    from sqlalchemy import create_engine, insert
+
+    from eportfolio.taxonomy_store.models import ShortageAssessment
+
+    engine = create_engine(f"sqlite:///{e2e_instance / 'e2e.db'}")
+    with engine.begin() as conn:
+        conn.execute(
+            insert(ShortageAssessment).values(
+                occupation_ref="yb:e2e-lokalvardare",
+                occupation_label="Lokalvårdare, äldreboende",
+                area_kind="lan",
+                area_code="12",
+                period="2025-1",
+                recruitment="brist",
+                source="yrkesbarometer",
+            )
+        )
+    engine.dispose()
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="sv-SE")
+    page = context.new_page()
+    _login(page, "samordnare@demo.meritportfolj.se")
+    page.goto("/lang/en?next=/bristyrken")
+    marked = page.locator('td > span[lang="sv"]', has_text="Lokalvårdare, äldreboende")
+    assert marked.count() == 1
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert_accessible(page)
+    context.close()
