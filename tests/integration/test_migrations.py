@@ -170,3 +170,47 @@ def test_cases_sent_before_numbering_get_numbers_in_the_order_sent(empty_databas
         params = [p for (p,) in conn.execute(sa.select(notes.c.params).order_by(notes.c.id))]
     engine.dispose()
     assert params == [{"case": march}, {"case": march}]
+
+
+def test_rebuilding_a_table_on_sqlite_keeps_the_rows_that_refer_to_it(
+    empty_database: str,
+) -> None:
+    """SQLite alters a table by copying and dropping it; with foreign keys enforced, dropping
+    the old copy set issued credentials' case to NULL and deleted the cases' claims."""
+    cfg = alembic_config(empty_database)
+    command.upgrade(cfg, "eb8afc1dcd1f")  # validation_cases is rebuilt by the next revision
+    tables = Base.metadata.tables
+    orgs, users, cases, issued = (
+        tables[t] for t in ("organisations", "users", "validation_cases", "issued_credentials")
+    )
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as conn:
+        council = conn.execute(
+            sa.insert(orgs).values(kind="council", status="active", name="Rådet")
+        ).inserted_primary_key[0]
+        learner = conn.execute(
+            sa.insert(users).values(email="l@test.se", password_hash="x", display_name="L")
+        ).inserted_primary_key[0]
+        case = conn.execute(
+            sa.insert(cases).values(
+                learner_id=learner,
+                council_id=council,
+                state="CERTIFIED",
+                submitted_at=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC),
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            sa.insert(issued).values(
+                uuid="0b7c6f0e-4a53-4c61-9d55-0d8f1c7a2b11",
+                council_id=council,
+                case_id=case,
+                kind="kompetensintyg",
+                status_list_id="1",
+                status_index=0,
+                issued_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+            )
+        )
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(issued.c.case_id)).scalars().all() == [case]
+    engine.dispose()
