@@ -540,3 +540,25 @@ def test_the_about_you_hint_names_who_reads_the_text(client: FlaskClient, learne
     saved = {"summary": "Svetsar gärna rostfritt.", "has_work_permit": "yes"}
     assert post_form(client, "/portfolio/profile", saved).status_code == 302
     assert "Svetsar gärna rostfritt." in client.get("/portfolio/cv").text  # as the hint says
+
+
+def test_in_english_the_portfolio_marks_skill_names_that_exist_only_in_swedish(
+    client: FlaskClient, demo: dict[str, Any], db_session: Session
+) -> None:
+    """A screen reader reads a Swedish-only skill name as Swedish on the English pages
+    (WCAG 3.1.2), while names the taxonomy has in English stay unmarked."""
+    concept = db_session.scalar(
+        select(Concept).where(Concept.uri == "seed:skill:mig-mag-svetsning")
+    )
+    assert concept is not None
+    # Most JobTech concepts have no English name at all.
+    concept.labels = [label for label in concept.labels if label.lang != "en"]
+    db_session.commit()
+    login(client, demo["larande"])
+    client.get("/lang/en")
+    for path in ("/portfolio", "/portfolio/cv"):
+        page = client.get(path).text
+        assert '<span lang="sv">MIG/MAG-svetsning</span>' in page, path
+        assert "TIG welding" in page and '<span lang="sv">TIG' not in page, path
+    client.get("/lang/sv")
+    assert '<span lang="sv">' not in client.get("/portfolio").text
